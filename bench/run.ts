@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: runs every `*.bench.ts` of the tree with tinybench,
+ * prints a table and writes `bench/results.json`.
+ *
+ * A bench file exports `benches: BenchCase[]`. A case's `fn` does a batch
+ * of `opsPerCall` operations (so the timer's own cost does not dominate
+ * sub-microsecond work); `bytesPerCall` turns the rate into MB/s.
+ * Usage: `npm run bench [-- name-filter]`.
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Bench } from 'tinybench';
+
+/** What a `*.bench.ts` file exports, one per measured operation. */
+export interface BenchCase {
+  readonly name: string;
+  readonly unit: 'ops/s' | 'MB/s';
+  readonly opsPerCall: number;
+  readonly bytesPerCall?: number;
+  /** The figure the issue asks for, in `unit`. */
+  readonly target?: number;
+  readonly fn: () => unknown;
+}
+
+interface BenchResult {
+  name: string;
+  file: string;
+  unit: BenchCase['unit'];
+  value: number;
+  target: number | null;
+  met: boolean | null;
+  rmePercent: number;
+  samples: number;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SKIP = new Set(['node_modules', '.git', 'docs-site', 'out']);
+
+function findBenchFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(e.name)) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...findBenchFiles(p));
+    else if (e.name.endsWith('.bench.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv[2] ?? '';
+  const results: BenchResult[] = [];
+  for (const file of findBenchFiles(ROOT)) {
+    const mod = (await import(pathToFileURL(file).href)) as { benches?: readonly BenchCase[] };
+    for (const c of mod.benches ?? []) {
+      if (!c.name.includes(filter)) continue;
+      const bench = new Bench({ time: 1000, warmupTime: 200 });
+      bench.add(c.name, c.fn);
+      await bench.run();
+      const r = bench.tasks[0]?.result;
+      if (r === undefined || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) {
+        throw new Error(`bench ${c.name} did not complete (${r?.state ?? 'no result'})`);
+      }
+      const callsPerSecond = r.throughput.mean;
+      const value = c.unit === 'MB/s' ? (callsPerSecond * (c.bytesPerCall ?? 0)) / 1e6 : callsPerSecond * c.opsPerCall;
+      results.push({
+        name: c.name,
+        file: relative(ROOT, file),
+        unit: c.unit,
+        value: Math.round(value * 10) / 10,
+        target: c.target ?? null,
+        met: c.target === undefined ? null : value >= c.target,
+        rmePercent: Math.round(r.throughput.rme * 100) / 100,
+        samples: r.latency.samplesCount,
+      });
+    }
+  }
+  const cpu = cpus();
+  const machine = {
+    node: process.version,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    date: new Date().toISOString(),
+  };
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
+  console.table(
+    results.map((r) => ({
+      name: r.name,
+      value: `${r.value.toLocaleString('en-US')} ${r.unit}`,
+      target: r.target === null ? '' : `${r.target.toLocaleString('en-US')} ${r.unit}`,
+      met: r.met === null ? '' : r.met ? 'yes' : 'NO',
+      '±%': r.rmePercent,
+      samples: r.samples,
+    })),
+  );
+  console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}: bench/results.json written`);
+}
+
+await main();

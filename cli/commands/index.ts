@@ -1,0 +1,8 @@
+/**
+ * Every `bifente` command, in the order `bifente --help` lists them.
+ * @module
+ */
+import type { Command } from '../command.js';
+
+/** The commands of `bifente`. */
+export const COMMANDS: readonly Command[] = [];

@@ -1,0 +1,8 @@
+/**
+ * `cli/`: the composition root. Nothing imports it; it is exported for the
+ * typedoc build and for tests that drive the command in process.
+ * @module
+ */
+export { main } from './main.js';
+export { COMMANDS } from './commands/index.js';
+export { EXIT, UsageError, type Command, type Io } from './command.js';

@@ -1,0 +1,76 @@
+// Lint: typescript-eslint's recommended rules plus the layering of
+// DEVELOPERS.md / STYLE.md, enforced with core `no-restricted-imports`.
+// Imports are relative, so each folder's rule is a set of path patterns:
+// "a folder that is not allowed" and "an allowed folder, but not through
+// its index.js".
+import tseslint from 'typescript-eslint';
+
+const FOLDERS = ['protocol', 'emulator', 'drivers', 'terminal', 'host-sdk', 'test-vectors', 'cli'];
+
+/** Which folders each folder may import (through their index.ts only). */
+export const ALLOWED = {
+  protocol: [],
+  emulator: ['protocol'],
+  drivers: ['protocol'],
+  terminal: ['protocol', 'drivers'],
+  'host-sdk': ['protocol', 'drivers'],
+  'test-vectors': ['protocol', 'drivers'],
+  cli: ['protocol', 'emulator', 'drivers', 'terminal', 'host-sdk', 'test-vectors'],
+  bench: ['protocol', 'emulator', 'drivers', 'terminal', 'host-sdk', 'test-vectors', 'cli'],
+};
+
+
+
+function layering(folder) {
+  const allowed = ALLOWED[folder];
+  const patterns = [];
+  for (const other of FOLDERS) {
+    if (other === folder) continue;
+    if (allowed.includes(other)) {
+      patterns.push({
+        regex: `^(\\.\\./)+${other}/(?!index\\.js$)`,
+        message: `Import ${other}/ only through ${other}/index.js.`,
+      });
+    } else {
+      patterns.push({
+        regex: `^(\\.\\./)+${other}(/|$)`,
+        message: `${folder}/ may not import ${other}/ (allowed: ${allowed.join(', ') || 'nothing of ours'}).`,
+      });
+    }
+  }
+  // The composition root is imported by nobody.
+  if (folder !== 'bench') patterns.push({ regex: '^(\\.\\./)+cli(/|$)', message: 'Nothing imports cli/.' });
+  return {
+    files: [`${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  };
+}
+
+/** Pure layers: no ambient I/O, time or Buffer (STYLE.md). */
+const pureLayer = {
+  files: ['protocol/**/*.ts', 'terminal/**/*.ts'],
+  ignores: ['**/*.test.ts', '**/*.bench.ts', '**/test-support.ts'],
+  rules: {
+    'no-restricted-globals': ['error',
+      { name: 'Buffer', message: 'Use Uint8Array; drivers convert Buffer at the boundary.' },
+      { name: 'console', message: 'No console in a pure layer.' },
+      { name: 'setTimeout', message: 'Time comes from an injected clock.' },
+      { name: 'setInterval', message: 'Time comes from an injected clock.' }],
+    'no-restricted-properties': ['error',
+      { object: 'Date', property: 'now', message: 'Time comes from an injected clock.' }],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'docs-site/', 'out/', 'test-vectors/lint-fixtures/', 'eslint.config.js'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-throw-literal': 'error',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  ...[...FOLDERS, 'bench'].map(layering),
+  pureLayer,
+);

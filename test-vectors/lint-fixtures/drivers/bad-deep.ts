@@ -1,0 +1,2 @@
+import { x } from '../protocol/apdu/command.js';
+export const y = x;

@@ -1,0 +1,2 @@
+import { x } from '../protocol/index.js';
+export const y = x;

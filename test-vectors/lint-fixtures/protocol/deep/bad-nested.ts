@@ -1,0 +1,2 @@
+import { x } from '../../drivers/index.js';
+export const y = x;

@@ -1,0 +1,2 @@
+import { x } from '../cli/index.js';
+export const y = x;
