@@ -3,6 +3,7 @@
  * @module
  */
 import type { Command } from '../command.js';
+import { apduCommand } from './apdu.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [apduCommand];

@@ -1,0 +1,51 @@
+/**
+ * APDUs (ISO/IEC 7816-4 §5): command and response codecs, the class byte,
+ * the status word catalogue, command chaining and the GET RESPONSE / 6CXX
+ * exchange plan.
+ * @module
+ */
+export {
+  caseOf,
+  commandApdu,
+  commandApduCodec,
+  encodeCommandApdu,
+  parseCommandApdu,
+  MAX_NC,
+  MAX_NE,
+  type ApduCase,
+  type CommandApdu,
+  type CommandApduFields,
+  type CommandApduReason,
+} from './command-apdu.js';
+export {
+  decodeCla,
+  encodeCla,
+  withChaining,
+  withChannel,
+  type ClaInfo,
+  type ClaReason,
+  type InterindustryCla,
+  type SecureMessaging,
+} from './cla.js';
+export {
+  encodeResponseApdu,
+  parseResponseApdu,
+  responseApdu,
+  responseApduCodec,
+  sw1,
+  sw2,
+  type ResponseApdu,
+  type ResponseApduReason,
+} from './response-apdu.js';
+export { SW, SW1_GROUPS, SW_CATALOGUE, type SwKind, type SwParameter, type SwRow } from './status-words.js';
+export { describeSw, type SwDescription } from './describe-sw.js';
+export { chainCommand, getResponse, getResponseCla, INS_GET_RESPONSE } from './chaining.js';
+export {
+  exchangePlan,
+  nextStep,
+  type ExchangeOptions,
+  type ExchangeReason,
+  type ExchangeState,
+  type ExchangeStep,
+} from './exchange.js';
+export { instructionName } from './instructions.js';

@@ -1,0 +1,12 @@
+/**
+ * `protocol/`: every wire and data format of bifente, pure and byte-exact.
+ *
+ * Every parser takes bytes and returns a {@link ParseResult}; none throws on
+ * input. Every encoder is the exact inverse of its parser. This folder
+ * imports nothing else of the project.
+ * @module protocol
+ */
+export * from './result.js';
+export * from './bytes.js';
+export * from './apdu/index.js';
+export * from './t0/index.js';
