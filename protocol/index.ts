@@ -10,3 +10,4 @@ export * from './result.js';
 export * from './bytes.js';
 export * from './apdu/index.js';
 export * from './t0/index.js';
+export * from './nir/index.js';

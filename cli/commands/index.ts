@@ -4,6 +4,7 @@
  */
 import type { Command } from '../command.js';
 import { apduCommand } from './apdu.js';
+import { nirCommand } from './nir.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [apduCommand];
+export const COMMANDS: readonly Command[] = [apduCommand, nirCommand];
