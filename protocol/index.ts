@@ -10,4 +10,5 @@ export * from './result.js';
 export * from './bytes.js';
 export * from './apdu/index.js';
 export * from './t0/index.js';
+export * from './tlv/index.js';
 export * from './nir/index.js';

@@ -5,6 +5,7 @@
 import type { Command } from '../command.js';
 import { apduCommand } from './apdu.js';
 import { nirCommand } from './nir.js';
+import { tlvCommand } from './tlv.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [apduCommand, nirCommand];
+export const COMMANDS: readonly Command[] = [apduCommand, tlvCommand, nirCommand];
