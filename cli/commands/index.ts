@@ -4,8 +4,9 @@
  */
 import type { Command } from '../command.js';
 import { apduCommand } from './apdu.js';
+import { atrCommand } from './atr.js';
 import { nirCommand } from './nir.js';
 import { tlvCommand } from './tlv.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [apduCommand, tlvCommand, nirCommand];
+export const COMMANDS: readonly Command[] = [atrCommand, apduCommand, tlvCommand, nirCommand];
