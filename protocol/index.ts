@@ -11,6 +11,7 @@ export * from './bytes.js';
 export * from './apdu/index.js';
 export * from './atr/index.js';
 export * from './t0/index.js';
+export * from './t1/index.js';
 export * from './ccid/index.js';
 export * from './vpcd/index.js';
 export * from './tlv/index.js';
