@@ -1,9 +1,40 @@
 /**
- * A seeded pseudo-random generator (sfc32, seeded through splitmix32), so
- * that GET CHALLENGE and every card session are reproducible from a seed.
- * Not for secrets: the card is a test double.
+ * The one seeded pseudo-random generator of the emulator (mulberry32: a
+ * 32-bit state, small, fast, the same sequence on every platform), so that
+ * GET CHALLENGE, fault plans and every card session replay from a seed.
+ * Not for secrets: the cards are test doubles.
  * @module
  */
+
+/** A reproducible stream of numbers. */
+export interface Prng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  below(n: number): number;
+  /** The next 32-bit unsigned integer. */
+  u32(): number;
+}
+
+/** A generator whose sequence depends only on `seed` (taken as a 32-bit unsigned integer). */
+export function mulberry32(seed: number): Prng {
+  let state = seed >>> 0;
+  const u32 = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return (z ^ (z >>> 14)) >>> 0;
+  };
+  return {
+    u32,
+    next: () => u32() / 0x1_0000_0000,
+    below: (n) => {
+      if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`below(${n}): n must be a positive integer`);
+      return Math.floor((u32() / 0x1_0000_0000) * n);
+    },
+  };
+}
 
 /** A reproducible byte source. */
 export interface SeededRng {
@@ -11,38 +42,14 @@ export interface SeededRng {
   bytes(n: number): Uint8Array;
 }
 
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
-
-/** A generator whose output depends only on `seed` (a 32-bit integer). */
+/** Bytes whose sequence depends only on `seed` (a 32-bit integer). */
 export function seededRng(seed: number): SeededRng {
-  const init = splitmix32(seed);
-  let a = init();
-  let b = init();
-  let c = init();
-  let d = init();
-  const next = (): number => {
-    const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    return t;
-  };
+  const prng = mulberry32(seed);
   return {
     bytes(n) {
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i += 4) {
-        const v = next();
+        const v = prng.u32();
         for (let j = 0; j < 4 && i + j < n; j++) out[i + j] = (v >>> (8 * j)) & 0xff;
       }
       return out;
