@@ -50,6 +50,66 @@ export type {
   Secret,
   TransparentEf,
 } from './card/card-model.js';
-export { seededRng, type SeededRng } from './card/rng.js';
+export { mulberry32, seededRng, type Prng, type SeededRng } from './card/rng.js';
 export { DF_OPERATIONS, EF_OPERATIONS } from './card/card-model.js';
 export type { SecurityStatus } from './card/access.js';
+export * from './personas/index.js';
+export {
+  createVpcdClient,
+  VPCD_DEFAULT_BACKOFF,
+  VPCD_PORT_SLOT0,
+  VPCD_PORT_SLOT1,
+  type VpcdBackoff,
+  type VpcdClient,
+  type VpcdClientEvent,
+  type VpcdClientOptions,
+  type VpcdClientState,
+  type VpcdTimers,
+} from './vpcd/client.js';
+export { PcscdError, VpcdError, type PcscdErrorCode, type VpcdErrorCode } from './vpcd/errors.js';
+export { createNullCard, NULL_CARD_ATR } from './vpcd/null-card.js';
+export {
+  ensurePcscd,
+  missingPcscPrerequisites,
+  PCSC_PROGRAM_PACKAGES,
+  PCSCD_SCRIPT,
+  releasePcscd,
+  VPCD_DRIVER,
+  type PcscdLease,
+  type PcscdOptions,
+} from './vpcd/pcscd.js';
+export { systemClock, virtualClock, type Clock, type VirtualClock } from './timing/clock.js';
+export {
+  ATR_BAUD,
+  checkProfileTiming,
+  ETU_PER_BYTE,
+  exchangeMs,
+  lineBytes,
+  lineMs,
+  processingMs,
+  type ProfileTiming,
+  type TimingProtocol,
+} from './timing/profile-timing.js';
+export { withTiming } from './timing/with-timing.js';
+export type {
+  BlockPinAction,
+  CorruptAction,
+  DelayAction,
+  Fault,
+  FaultAction,
+  FaultPlan,
+  FaultTrigger,
+  MuteAction,
+  RemoveAction,
+  StatusAction,
+  TearAction,
+  TearingHook,
+} from './faults/fault-plan.js';
+export { checkFaultPlan, FaultPlanError, loadFaultPlan, type FaultPlanErrorCode } from './faults/plan-loader.js';
+export { withFaults, type FaultEvent, type FaultOptions, type FaultyCard, type WaitExtensionRequest } from './faults/with-faults.js';
+export { faultStream } from './faults/prng.js';
+export { carriesSecret, redactedHex, SECRET_INSTRUCTIONS } from './trace/redact.js';
+export { scanForSecrets, type SecretFinding, type SecretToFind, type TextToScan } from './trace/scan-secrets.js';
+export { fileTraceSink, memoryTraceSink, type FileTraceSink, type MemoryTraceSink, type TraceSink } from './trace/sinks.js';
+export { formatTraceLine, type DecodedCommand, type TraceEntry } from './trace/trace-entry.js';
+export { withTrace } from './trace/with-trace.js';
