@@ -68,6 +68,7 @@ export {
 } from './vpcd/client.js';
 export { PcscdError, VpcdError, type PcscdErrorCode, type VpcdErrorCode } from './vpcd/errors.js';
 export { createNullCard, NULL_CARD_ATR } from './vpcd/null-card.js';
+export { lockVpcdReaders, VPCD_READERS_LOCK } from './vpcd/readers-lock.js';
 export {
   ensurePcscd,
   missingPcscPrerequisites,

@@ -43,7 +43,9 @@ export type PcscdErrorCode =
   /** pcscd could not be started, or runs without vpcd's readers. */
   | 'start-failed'
   /** `stop` failed. */
-  | 'stop-failed';
+  | 'stop-failed'
+  /** Another process serves cards to the vpcd readers (see `lockVpcdReaders`). */
+  | 'readers-busy';
 
 /** `scripts/pcscd/pcscd.sh` failed; the message carries the script's own explanation. */
 export class PcscdError extends Error {

@@ -11,6 +11,7 @@ import { fromCard } from '../card/virtual-card.js';
 import { createVpcdClient, VPCD_PORT_SLOT0, VPCD_PORT_SLOT1, type VpcdClient } from './client.js';
 import { createNullCard, NULL_CARD_ATR } from './null-card.js';
 import { ensurePcscd, missingPcscPrerequisites, releasePcscd, type PcscdLease } from './pcscd.js';
+import { lockVpcdReaders } from './readers-lock.js';
 
 const run = promisify(execFile);
 const READER0 = 'Virtual PCD 00 00';
@@ -22,6 +23,7 @@ const real = missing.length === 0 ? test.serial : test.skip;
 const title = (what: string) => (missing.length === 0 ? what : `${what} [needs ${missing.join(', ')}]`);
 
 let lease: PcscdLease;
+let unlockReaders: () => void = () => undefined;
 const clients = new Map<number, VpcdClient>();
 
 function serveNullCard(port: number): VpcdClient {
@@ -51,6 +53,7 @@ const NULL_ATR_OPENSC = toHex(Uint8Array.from(NULL_CARD_ATR), ':').toLowerCase()
 
 if (missing.length === 0) {
   test.before(async () => {
+    unlockReaders = await lockVpcdReaders();
     lease = await ensurePcscd();
     serveNullCard(VPCD_PORT_SLOT0);
     serveNullCard(VPCD_PORT_SLOT1);
@@ -59,6 +62,7 @@ if (missing.length === 0) {
   test.after.always(async () => {
     await Promise.all([...clients.values()].map((c) => c.stop()));
     await releasePcscd();
+    unlockReaders();
   });
 }
 
