@@ -6,9 +6,13 @@
 import { main } from './main.js';
 import { COMMANDS } from './commands/index.js';
 
+const stop = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+
 const io = {
   out: (text: string) => process.stdout.write(text),
   err: (text: string) => process.stderr.write(text),
+  signal: stop.signal,
 };
 
 process.exitCode = await main(process.argv.slice(2), COMMANDS, io);

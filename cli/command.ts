@@ -7,6 +7,8 @@
 export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Aborted when a long-running command must stop (SIGINT/SIGTERM in `bin.ts`). */
+  readonly signal?: AbortSignal;
 }
 
 /** Exit codes: 0 valid input, 1 invalid input (reason on stderr), 2 usage error. */

@@ -5,9 +5,10 @@
 import type { Command } from '../command.js';
 import { apduCommand } from './apdu.js';
 import { atrCommand } from './atr.js';
+import { cardCommand } from './card.js';
 import { demoCommand } from './demo.js';
 import { nirCommand } from './nir.js';
 import { tlvCommand } from './tlv.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand];

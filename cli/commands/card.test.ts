@@ -1,0 +1,99 @@
+import test from 'ava';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createVpcdFramer, encodeVpcdFrame, hex, toHex } from '../../protocol/index.js';
+import { COMMANDS } from './index.js';
+import { main } from '../main.js';
+import { runCli } from '../test-support.js';
+
+const cards = fileURLToPath(new URL('../../test-vectors/cards/', import.meta.url));
+
+/** A copy of the generic card image (with its key) that the test may change. */
+function genericCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bifente-card-'));
+  cpSync(join(cards, 'generic.json'), join(dir, 'generic.json'));
+  cpSync(join(cards, 'keys'), join(dir, 'keys'), { recursive: true });
+  return join(dir, 'generic.json');
+}
+
+/**
+ * A stand-in for pcscd's vpcd driver: it listens, the card connects, and
+ * the test sends frames (controls get no answer but get-ATR).
+ */
+async function fakeVpcd(): Promise<{ port: number; send(payload: string): Promise<void>; exchange(payload: string): Promise<string>; close(): void }> {
+  const server = createServer();
+  const connected = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const framer = createVpcdFramer();
+  const frames: Uint8Array[] = [];
+  let wake: (() => void) | undefined;
+  void connected.then((s) =>
+    s.on('data', (d: Buffer) => {
+      frames.push(...framer.push(new Uint8Array(d)).frames);
+      wake?.();
+    }),
+  );
+  const send = async (payload: string): Promise<void> => {
+    (await connected).write(encodeVpcdFrame(hex(payload)));
+  };
+  return {
+    port: (server.address() as AddressInfo).port,
+    send,
+    async exchange(payload) {
+      await send(payload);
+      while (frames.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      return toHex(frames.shift()!, ' ');
+    },
+    close() {
+      void connected.then((s) => s.destroy());
+      server.close();
+    },
+  };
+}
+
+test('card list names the CPS and Vitale personas', async (t) => {
+  const r = await runCli('card', 'list', '--json');
+  t.is(r.code, 0);
+  const rows = JSON.parse(r.out) as { id: string; profile: string }[];
+  t.true(rows.filter((row) => row.profile === 'cps3').length >= 4);
+  t.true(rows.filter((row) => row.profile.startsWith('vitale')).length >= 30);
+});
+
+test('card serve answers vpcd: the ATR, then APDUs from the card image', async (t) => {
+  const vpcd = await fakeVpcd();
+  const stop = new AbortController();
+  let err = '';
+  const served = main(['card', 'serve', '--image', genericCopy(), '--port', String(vpcd.port)], COMMANDS, {
+    out: () => undefined,
+    err: (s) => (err += s),
+    signal: stop.signal,
+  });
+  try {
+    const atr = await vpcd.exchange('04');
+    t.regex(atr, /^3B /);
+    await vpcd.send('01'); // power on: no answer
+    t.is(await vpcd.exchange('00 A4 00 0C 02 3F 00'), '90 00');
+    t.is(await vpcd.exchange('00 A4 04 0C 05 A0 00 00 03 08'), '6A 82', 'a foreign AID (PIV) is not found');
+  } finally {
+    stop.abort();
+    t.is(await served, 0);
+    vpcd.close();
+  }
+  t.regex(err, /connected/);
+});
+
+test('card serve needs exactly one card source', async (t) => {
+  t.is((await runCli('card', 'serve')).code, 2);
+  t.is((await runCli('card', 'serve', '--null', '--image', 'x.json')).code, 2);
+  const missing = await runCli('card', 'serve', '--image', '/nonexistent/card.json');
+  t.is(missing.code, 1);
+  t.regex(missing.err, /cannot open/);
+});
+
+test('card with no sub-command is a usage error', async (t) => {
+  t.is((await runCli('card')).code, 2);
+  t.is((await runCli('card', 'frobnicate')).code, 2);
+});

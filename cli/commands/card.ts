@@ -1,0 +1,147 @@
+/**
+ * `bifente card list | serve`: the emulated cards, and serving one to
+ * real PC/SC software through pcscd + vpcd.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  checkProfileTiming,
+  createNullCard,
+  createVpcdClient,
+  ensurePcscd,
+  fileStorage,
+  fileTraceSink,
+  fromCard,
+  loadDoctors,
+  loadFaultPlan,
+  loadPatients,
+  openCard,
+  VPCD_PORT_SLOT0,
+  withFaults,
+  withTiming,
+  withTrace,
+  type Card,
+  type FileTraceSink,
+  type ProfileTiming,
+  type VirtualCard,
+} from '../../emulator/index.js';
+import { describeError } from '../../protocol/index.js';
+import { parseCommandArgs } from '../args.js';
+import { EXIT, UsageError, type Command, type Io } from '../command.js';
+import { toJson } from '../format.js';
+
+const USAGE = [
+  'Usage: bifente card list [--json]',
+  '       bifente card serve (--image <card.json> | --null) [options]',
+  '',
+  'serve plugs the card into a vpcd slot of pcscd (Debian: vsmartcard-vpcd):',
+  'port 35963 is "Virtual PCD 00 00" (slot 0, the CPS), 35964 "Virtual PCD 00 01"',
+  '(slot 1, the Vitale). The card stays in until SIGINT/SIGTERM; a card image file',
+  'keeps its PIN counters and written data across restarts.',
+  '',
+  'Options of serve:',
+  '  --image <file>    a card image (test-vectors/cards/schema/card-image.schema.json)',
+  '  --null            a card that answers 9000 to everything (for measurements)',
+  '  --port <n>        vpcd port (default 35963)',
+  '  --host <addr>     vpcd host (default 127.0.0.1)',
+  '  --pcscd           start (or reuse) pcscd with the TCP_NODELAY shim first',
+  '  --seed <n>        seed of GET CHALLENGE and of the fault plan (default 1)',
+  '  --faults <file>   a fault plan (test-vectors/faults/schema/fault-plan.schema.json)',
+  '  --timing <file>   answer at a real card\'s pace (ProfileTiming JSON)',
+  '  --trace <file>    append an APDU trace as JSON lines (PINs redacted)',
+].join('\n');
+
+async function list(json: boolean, io: Io): Promise<number> {
+  const [doctors, patients] = await Promise.all([loadDoctors(), loadPatients()]);
+  const rows = [
+    ...doctors.map((d) => ({ id: d.id, profile: 'cps3', holder: `${d.firstName} ${d.lastName}`, description: d.description })),
+    ...patients.map((p) => ({
+      id: p.id,
+      profile: p.card.generation,
+      holder: `${p.beneficiaries[0]?.firstName ?? ''} ${p.beneficiaries[0]?.lastName ?? ''}`.trim(),
+      description: p.description,
+    })),
+  ];
+  if (json) {
+    io.out(toJson(rows));
+    return EXIT.ok;
+  }
+  const width = Math.max(...rows.map((r) => r.id.length));
+  io.out(`${rows.map((r) => `${r.id.padEnd(width)}  ${r.profile.padEnd(8)}  ${r.holder}: ${r.description}`).join('\n')}\n`);
+  io.out(`\n${doctors.length} CPS and ${patients.length} carte Vitale personas; also a generic ISO 7816-4 card (test-vectors/cards/generic.json) and a null card.\n`);
+  return EXIT.ok;
+}
+
+function integer(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number`);
+  return n;
+}
+
+function openServedCard(image: string | undefined, nullCard: boolean, seed: number): Card | string {
+  if (nullCard === (image !== undefined)) throw new UsageError('give exactly one of --image and --null');
+  if (nullCard) return createNullCard();
+  const opened = openCard(fileStorage(image!), { seed });
+  return opened.ok ? opened.value : `cannot open ${image}: ${describeError(opened.error)}`;
+}
+
+async function serve(args: readonly string[], io: Io): Promise<number> {
+  const { values } = parseCommandArgs(args, {
+    image: { type: 'string' },
+    null: { type: 'boolean', default: false },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    pcscd: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    faults: { type: 'string' },
+    timing: { type: 'string' },
+    trace: { type: 'string' },
+  });
+  const port = integer(values.port, '--port', VPCD_PORT_SLOT0);
+  const seed = integer(values.seed, '--seed', 1);
+  const card = openServedCard(values.image, values.null, seed);
+  if (typeof card === 'string') {
+    io.err(`bifente card: ${card}\n`);
+    return EXIT.invalid;
+  }
+  let virtual: VirtualCard = fromCard(card);
+  if (values.faults !== undefined) virtual = withFaults(virtual, await loadFaultPlan(values.faults), { seed });
+  if (values.timing !== undefined) {
+    const timing = checkProfileTiming(JSON.parse(readFileSync(values.timing, 'utf8')) as ProfileTiming);
+    virtual = withTiming(virtual, timing);
+  }
+  let trace: FileTraceSink | undefined;
+  if (values.trace !== undefined) {
+    trace = fileTraceSink(values.trace);
+    virtual = withTrace(virtual, trace);
+  }
+  if (values.pcscd) io.err(`bifente card: ${(await ensurePcscd()).message}\n`);
+  const client = createVpcdClient(virtual, { atr: card.atr(), port, ...(values.host === undefined ? {} : { host: values.host }) });
+  client.onEvent((e) => {
+    if (e.type === 'state') io.err(`bifente card: ${e.state} (vpcd ${values.host ?? '127.0.0.1'}:${port})\n`);
+    else if (e.type === 'disconnected') io.err(`bifente card: link lost: ${e.error.message}\n`);
+    else if (e.type === 'card-error') io.err('bifente card: the card failed internally; answered 6F00\n');
+  });
+  client.start();
+  if (io.signal !== undefined && !io.signal.aborted) await once(io.signal, 'abort');
+  await client.stop();
+  await trace?.close();
+  return EXIT.ok;
+}
+
+export const cardCommand: Command = {
+  name: 'card',
+  summary: 'list the emulated cards, or serve one to PC/SC software through pcscd + vpcd',
+  usage: USAGE,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const [sub, ...rest] = args;
+    if (sub === 'list') {
+      const { values } = parseCommandArgs(rest, {});
+      return list(values.json, io);
+    }
+    if (sub === 'serve') return serve(rest, io);
+    throw new UsageError(sub === undefined ? 'missing sub-command: list or serve' : `unknown sub-command "${sub}"`);
+  },
+};
