@@ -2,7 +2,7 @@
 // real pcscd + vpcd, and OpenSC's opensc-tool as the PC/SC client.
 import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,10 +22,9 @@ async function opensc(...args: string[]): Promise<string> {
 
 real(`bifente card serve puts the card image in "Virtual PCD 00 00" for opensc-tool${missing.length ? ` [needs ${missing.join(', ')}]` : ''}`, async (t) => {
   const unlock = await lockVpcdReaders();
-  const dir = mkdtempSync(join(tmpdir(), 'bifente-serve-'));
-  cpSync(join(cards, 'generic.json'), join(dir, 'generic.json'));
-  cpSync(join(cards, 'keys'), join(dir, 'keys'), { recursive: true });
-  const child = spawn(process.execPath, ['--import=tsx', bin, 'card', 'serve', '--image', join(dir, 'generic.json'), '--pcscd'], {
+  const state = mkdtempSync(join(tmpdir(), 'bifente-serve-'));
+  const image = join(cards, 'generic.json');
+  const child = spawn(process.execPath, ['--import=tsx', bin, 'card', 'serve', '--image', image, '--state', state, '--pcscd'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,8 @@ import { runCli } from '../test-support.js';
 
 const cards = fileURLToPath(new URL('../../test-vectors/cards/', import.meta.url));
 
-/** A copy of the generic card image (with its key) that the test may change. */
-function genericCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bifente-card-'));
-  cpSync(join(cards, 'generic.json'), join(dir, 'generic.json'));
-  cpSync(join(cards, 'keys'), join(dir, 'keys'), { recursive: true });
-  return join(dir, 'generic.json');
-}
+const generic = join(cards, 'generic.json');
+const stateDir = () => mkdtempSync(join(tmpdir(), 'bifente-card-'));
 
 /**
  * A stand-in for pcscd's vpcd driver: it listens, the card connects, and
@@ -64,9 +59,11 @@ test('card list names the CPS and Vitale personas', async (t) => {
 
 test('card serve answers vpcd: the ATR, then APDUs from the card image', async (t) => {
   const vpcd = await fakeVpcd();
+  const state = stateDir();
+  const before = readFileSync(generic, 'utf8');
   const stop = new AbortController();
   let err = '';
-  const served = main(['card', 'serve', '--image', genericCopy(), '--port', String(vpcd.port)], COMMANDS, {
+  const served = main(['card', 'serve', '--image', generic, '--state', state, '--port', String(vpcd.port)], COMMANDS, {
     out: () => undefined,
     err: (s) => (err += s),
     signal: stop.signal,
@@ -83,6 +80,8 @@ test('card serve answers vpcd: the ATR, then APDUs from the card image', async (
     vpcd.close();
   }
   t.regex(err, /connected/);
+  t.is(readFileSync(generic, 'utf8'), before, 'the image file itself never changes');
+  t.true(existsSync(join(state, 'generic.json')), 'the card state lives in the state folder');
 });
 
 test('card serve needs exactly one card source', async (t) => {

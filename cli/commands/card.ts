@@ -3,7 +3,8 @@
  * real PC/SC software through pcscd + vpcd.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import {
   checkProfileTiming,
@@ -41,7 +42,10 @@ const USAGE = [
   'keeps its PIN counters and written data across restarts.',
   '',
   'Options of serve:',
-  '  --image <file>    a card image (test-vectors/cards/schema/card-image.schema.json)',
+  '  --image <file>    a card image (test-vectors/cards/schema/card-image.schema.json);',
+  '                    it is copied into the state folder on first use, and the copy',
+  '                    is the card from then on (the image file itself never changes)',
+  '  --state <dir>     the state folder (default .bifente/cards)',
   '  --null            a card that answers 9000 to everything (for measurements)',
   '  --port <n>        vpcd port (default 35963)',
   '  --host <addr>     vpcd host (default 127.0.0.1)',
@@ -80,16 +84,27 @@ function integer(text: string | undefined, name: string, fallback: number): numb
   return n;
 }
 
-function openServedCard(image: string | undefined, nullCard: boolean, seed: number): Card | string {
+/**
+ * The card's persistent state is a copy of the image in the state folder,
+ * made on first use; key files keep resolving next to the original image.
+ */
+function openServedCard(image: string | undefined, nullCard: boolean, stateDir: string, seed: number): Card | string {
   if (nullCard === (image !== undefined)) throw new UsageError('give exactly one of --image and --null');
   if (nullCard) return createNullCard();
-  const opened = openCard(fileStorage(image!), { seed });
-  return opened.ok ? opened.value : `cannot open ${image}: ${describeError(opened.error)}`;
+  if (!existsSync(image!)) return `cannot open ${image}: no such file`;
+  const state = join(stateDir, basename(image!));
+  if (!existsSync(state)) {
+    mkdirSync(stateDir, { recursive: true });
+    copyFileSync(image!, state);
+  }
+  const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image!)) }), { seed });
+  return opened.ok ? opened.value : `cannot open ${state}: ${describeError(opened.error)}`;
 }
 
 async function serve(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs(args, {
     image: { type: 'string' },
+    state: { type: 'string', default: '.bifente/cards' },
     null: { type: 'boolean', default: false },
     port: { type: 'string' },
     host: { type: 'string' },
@@ -101,7 +116,7 @@ async function serve(args: readonly string[], io: Io): Promise<number> {
   });
   const port = integer(values.port, '--port', VPCD_PORT_SLOT0);
   const seed = integer(values.seed, '--seed', 1);
-  const card = openServedCard(values.image, values.null, seed);
+  const card = openServedCard(values.image, values.null, values.state, seed);
   if (typeof card === 'string') {
     io.err(`bifente card: ${card}\n`);
     return EXIT.invalid;
