@@ -22,6 +22,19 @@ export interface BenchCase {
   /** The figure the issue asks for, in `unit`. */
   readonly target?: number;
   readonly fn: () => unknown;
+  /** Prepared before the measurement (servers, connections), undone after. */
+  readonly setup?: () => Promise<void>;
+  readonly teardown?: () => Promise<void>;
+  /** Why the case cannot run on this machine: it is reported, not measured. */
+  readonly skip?: () => string | undefined;
+}
+
+/** A ratio of two cases' figures that a bench file asks to report (a ratio survives noise). */
+export interface BenchRatio {
+  readonly name: string;
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly target?: number;
 }
 
 interface BenchResult {
@@ -52,13 +65,26 @@ function findBenchFiles(dir: string): string[] {
 async function main(): Promise<void> {
   const filter = process.argv[2] ?? '';
   const results: BenchResult[] = [];
+  const ratios: BenchRatio[] = [];
+  const skipped: { name: string; why: string }[] = [];
   for (const file of findBenchFiles(ROOT)) {
-    const mod = (await import(pathToFileURL(file).href)) as { benches?: readonly BenchCase[] };
+    const mod = (await import(pathToFileURL(file).href)) as { benches?: readonly BenchCase[]; ratios?: readonly BenchRatio[] };
+    ratios.push(...(mod.ratios ?? []));
     for (const c of mod.benches ?? []) {
       if (!c.name.includes(filter)) continue;
+      const why = c.skip?.();
+      if (why !== undefined) {
+        skipped.push({ name: c.name, why });
+        continue;
+      }
       const bench = new Bench({ time: 1000, warmupTime: 200 });
       bench.add(c.name, c.fn);
-      await bench.run();
+      await c.setup?.();
+      try {
+        await bench.run();
+      } finally {
+        await c.teardown?.();
+      }
       const r = bench.tasks[0]?.result;
       if (r === undefined || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) {
         throw new Error(`bench ${c.name} did not complete (${r?.state ?? 'no result'})`);
@@ -85,7 +111,15 @@ async function main(): Promise<void> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     date: new Date().toISOString(),
   };
-  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
+  const byName = new Map(results.map((r) => [r.name, r.value]));
+  const ratioResults = ratios.flatMap((r) => {
+    const a = byName.get(r.numerator);
+    const b = byName.get(r.denominator);
+    if (a === undefined || b === undefined || b === 0) return [];
+    const value = Math.round((a / b) * 1000) / 1000;
+    return [{ name: r.name, value, target: r.target ?? null, met: r.target === undefined ? null : value >= r.target }];
+  });
+  writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ machine, results, ratios: ratioResults, skipped }, null, 2) + '\n');
   console.table(
     results.map((r) => ({
       name: r.name,
@@ -96,6 +130,8 @@ async function main(): Promise<void> {
       samples: r.samples,
     })),
   );
+  if (ratioResults.length > 0) console.table(ratioResults);
+  for (const s of skipped) console.log(`skipped ${s.name}: ${s.why}`);
   console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}: bench/results.json written`);
 }
 
