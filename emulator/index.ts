@@ -109,6 +109,7 @@ export type {
 export { checkFaultPlan, FaultPlanError, loadFaultPlan, type FaultPlanErrorCode } from './faults/plan-loader.js';
 export { withFaults, type FaultEvent, type FaultOptions, type FaultyCard, type WaitExtensionRequest } from './faults/with-faults.js';
 export { faultStream } from './faults/prng.js';
+export { tearingSwitch } from './faults/tearing.js';
 export { carriesSecret, redactedHex, SECRET_INSTRUCTIONS } from './trace/redact.js';
 export { scanForSecrets, type SecretFinding, type SecretToFind, type TextToScan } from './trace/scan-secrets.js';
 export { fileTraceSink, memoryTraceSink, type FileTraceSink, type MemoryTraceSink, type TraceSink } from './trace/sinks.js';

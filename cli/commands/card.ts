@@ -22,7 +22,9 @@ import {
   withFaults,
   withTiming,
   withTrace,
+  tearingSwitch,
   type Card,
+  type StorageHooks,
   type FileTraceSink,
   type ProfileTiming,
   type VirtualCard,
@@ -88,7 +90,7 @@ function integer(text: string | undefined, name: string, fallback: number): numb
  * The card's persistent state is a copy of the image in the state folder,
  * made on first use; key files keep resolving next to the original image.
  */
-function openServedCard(image: string | undefined, nullCard: boolean, stateDir: string, seed: number): Card | string {
+function openServedCard(image: string | undefined, nullCard: boolean, stateDir: string, seed: number, hooks: StorageHooks): Card | string {
   if (nullCard === (image !== undefined)) throw new UsageError('give exactly one of --image and --null');
   if (nullCard) return createNullCard();
   if (!existsSync(image!)) return `cannot open ${image}: no such file`;
@@ -97,7 +99,7 @@ function openServedCard(image: string | undefined, nullCard: boolean, stateDir: 
     mkdirSync(stateDir, { recursive: true });
     copyFileSync(image!, state);
   }
-  const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image!)) }), { seed });
+  const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image!)), hooks }), { seed });
   return opened.ok ? opened.value : `cannot open ${state}: ${describeError(opened.error)}`;
 }
 
@@ -116,13 +118,15 @@ async function serve(args: readonly string[], io: Io): Promise<number> {
   });
   const port = integer(values.port, '--port', VPCD_PORT_SLOT0);
   const seed = integer(values.seed, '--seed', 1);
-  const card = openServedCard(values.image, values.null, values.state, seed);
+  // A fault plan's tear "inside" cuts the card's next write through its storage.
+  const tearing = tearingSwitch();
+  const card = openServedCard(values.image, values.null, values.state, seed, tearing.hooks);
   if (typeof card === 'string') {
     io.err(`bifente card: ${card}\n`);
     return EXIT.invalid;
   }
   let virtual: VirtualCard = fromCard(card);
-  if (values.faults !== undefined) virtual = withFaults(virtual, await loadFaultPlan(values.faults), { seed });
+  if (values.faults !== undefined) virtual = withFaults(virtual, await loadFaultPlan(values.faults), { seed, tearing });
   if (values.timing !== undefined) {
     const timing = checkProfileTiming(JSON.parse(readFileSync(values.timing, 'utf8')) as ProfileTiming);
     virtual = withTiming(virtual, timing);
