@@ -29,6 +29,14 @@ export interface VpcdBackoff {
   readonly factor: number;
 }
 
+/**
+ * After the card went away in the middle of an exchange (power lost, pulled),
+ * the client stays off the line at least this long before it plugs the card
+ * back: pcscd polls presence every 400-450 ms (DOMAIN.md), and a card back
+ * sooner would be taken for the one that left, with its stale power state.
+ */
+export const VPCD_MINIMUM_ABSENCE_MS = 600;
+
 /** The default backoff: 50 ms, doubling, at most 2 s (pcscd restarts in well under a second). */
 export const VPCD_DEFAULT_BACKOFF: VpcdBackoff = { initialMs: 50, maxMs: 2000, factor: 2 };
 
@@ -161,19 +169,19 @@ export function createVpcdClient(card: VirtualCard, options: VpcdClientOptions):
   }
 
   /** End the live connection for `error`, then reconnect if the card is still meant to be in. */
-  function drop(error: VpcdError): void {
+  function drop(error: VpcdError, minimumDelayMs = 0): void {
     const current = link;
     if (current === null) return;
     link = null;
     current.socket.destroy();
     if (current.powered) void card.powerOff().catch((cause: unknown) => emit({ type: 'card-error', error: cause }));
     emit({ type: 'disconnected', error });
-    if (started && present) scheduleRetry();
+    if (started && present) scheduleRetry(minimumDelayMs);
     else setState(started ? 'card-removed' : 'stopped');
   }
 
-  function scheduleRetry(): void {
-    const delayMs = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** attempt);
+  function scheduleRetry(minimumDelayMs = 0): void {
+    const delayMs = Math.max(minimumDelayMs, Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** attempt));
     attempt += 1;
     setState('waiting');
     emit({ type: 'retry', attempt, delayMs });
@@ -200,7 +208,7 @@ export function createVpcdClient(card: VirtualCard, options: VpcdClientOptions):
       }
     } catch (cause) {
       if (cause instanceof CardGoneError) {
-        if (link === current) drop(new VpcdError('card-removed', 'the card went away during an exchange', { cause }));
+        if (link === current) drop(new VpcdError('card-removed', 'the card went away during an exchange', { cause }), VPCD_MINIMUM_ABSENCE_MS);
         return;
       }
       emit({ type: 'card-error', error: cause });
