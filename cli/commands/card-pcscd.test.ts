@@ -2,7 +2,7 @@
 // real pcscd + vpcd, and OpenSC's opensc-tool as the PC/SC client.
 import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,9 @@ const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../bin.ts', import.meta.url));
 const cards = fileURLToPath(new URL('../../test-vectors/cards/', import.meta.url));
 const missing = missingPcscPrerequisites(['pcscd', 'opensc-tool', 'gcc']);
+// The trace and the log stay in .bifente/ for the suite-wide secret scan of .ci/run.
+const traces = fileURLToPath(new URL('../../.bifente/traces/', import.meta.url));
+const GENERIC_VERIFY = '002000010831323334FFFFFFFF'; // PIN 1234, padded with FF to 8 bytes
 const real = missing.length === 0 ? test : test.skip;
 
 async function opensc(...args: string[]): Promise<string> {
@@ -24,7 +27,9 @@ real(`bifente card serve puts the card image in "Virtual PCD 00 00" for opensc-t
   const unlock = await lockVpcdReaders();
   const state = mkdtempSync(join(tmpdir(), 'bifente-serve-'));
   const image = join(cards, 'generic.json');
-  const child = spawn(process.execPath, ['--import=tsx', bin, 'card', 'serve', '--image', image, '--state', state, '--pcscd'], {
+  mkdirSync(traces, { recursive: true });
+  const trace = join(traces, 'card-serve-pcscd.jsonl');
+  const child = spawn(process.execPath, ['--import=tsx', bin, 'card', 'serve', '--image', image, '--state', state, '--pcscd', '--trace', trace], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -37,13 +42,18 @@ real(`bifente card serve puts the card image in "Virtual PCD 00 00" for opensc-t
       if (!/3b/i.test(atr)) await new Promise((r) => setTimeout(r, 200));
     }
     t.regex(atr, /^3b/i, err);
-    const out = await opensc('-s', '00A4000C023F00', '-s', '00A4040C05A000000308');
+    const out = await opensc('-s', '00A4000C023F00', '-s', '00A4040C05A000000308', '-s', GENERIC_VERIFY);
     t.regex(out, /SW1=0x90, SW2=0x00/i);
+    t.is(out.match(/SW1=0x90, SW2=0x00/gi)?.length, 2, 'SELECT and VERIFY succeed');
     t.regex(out, /SW1=0x6a, SW2=0x82/i, 'a foreign AID is not found');
   } finally {
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     t.is(code, 0, err);
+    writeFileSync(join(traces, 'card-serve-pcscd.log'), err);
+    const lines = readFileSync(trace, 'utf8').trim().split('\n');
+    t.true(lines.some((l) => l.includes('VERIFY')), 'the VERIFY is in the trace');
+    t.false(lines.some((l) => l.includes('31323334')), 'but not its PIN');
     await releasePcscd();
     unlock();
   }
