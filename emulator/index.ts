@@ -115,3 +115,4 @@ export { scanForSecrets, type SecretFinding, type SecretToFind, type TextToScan 
 export { fileTraceSink, memoryTraceSink, type FileTraceSink, type MemoryTraceSink, type TraceSink } from './trace/sinks.js';
 export { formatTraceLine, type DecodedCommand, type TraceEntry } from './trace/trace-entry.js';
 export { withTrace } from './trace/with-trace.js';
+export * from './profiles/index.js';

@@ -65,7 +65,8 @@ export function manageSecurityEnvironment(cmd: CommandApdu, ctx: CardContext): U
   for (const item of parsed.value) {
     if (isPadding(item) || item.constructed || item.value.length !== 1) throw new CardStatus(SW.WRONG_DATA);
     const v = item.value[0]!;
-    if (item.tag === 0x84 && template.slot !== 'ht') key = ctx.model.keys.get(v) ?? (() => { throw new CardStatus(SW.REFERENCED_DATA_NOT_FOUND); })();
+    // b8 of a key reference marks a local (DF-level) object in IAS-ECC; OpenSC sets it (DOMAIN.md `84 01 <key|80>`).
+    if (item.tag === 0x84 && template.slot !== 'ht') key = ctx.model.keys.get(v & 0x7f) ?? (() => { throw new CardStatus(SW.REFERENCED_DATA_NOT_FOUND); })();
     else if (item.tag === 0x80 && template.algorithms.has(v)) algorithm = v;
     else throw new CardStatus(SW.WRONG_DATA);
   }

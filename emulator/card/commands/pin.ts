@@ -56,12 +56,21 @@ function check(ctx: CardContext, secret: Secret, candidates: readonly Uint8Array
 }
 
 /**
+ * `CLA INS P1 P2 00` without data: over T=0 a command without data still
+ * carries P3 = 00 (ISO/IEC 7816-3 §10.3.2), which reads as Le = 256; OpenSC's
+ * iasecc driver asks the PIN status this way. VERIFY treats it as empty.
+ */
+function isT0EmptyHeader(cmd: CommandApdu): boolean {
+  return cmd.ne === 256 && cmd.data.length === 0;
+}
+
+/**
  * VERIFY. P1 00 with data: compare; P1 00 without data: 9000 when already
  * verified, else 63Cx without counting a try (DOMAIN.md); P1 FF without
  * data: forget the verification (ISO/IEC 7816-4:2013 §7.5.6).
  */
 export function verify(cmd: CommandApdu, ctx: CardContext): Uint8Array {
-  if (cmd.ne !== 0) throw new CardStatus(SW.WRONG_LENGTH);
+  if (cmd.ne !== 0 && !isT0EmptyHeader(cmd)) throw new CardStatus(SW.WRONG_LENGTH);
   if (cmd.p1 !== 0x00 && cmd.p1 !== 0xff) throw new CardStatus(SW.INCORRECT_P1_P2);
   const pin = pinObject(cmd, ctx);
   const verified = ctx.security.verifiedPins;

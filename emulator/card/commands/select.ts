@@ -66,6 +66,8 @@ function target(cmd: CommandApdu, ctx: CardContext): FileNode {
       return child?.kind === 'df' ? child : notFound();
     }
     case 0x02: {
+      // 3F00 is reserved for the MF (§7.1.1): P1 02 3F00 selects it, as OpenSC's iasecc driver expects of CPx cards (OURS).
+      if (fidOf(cmd.data) === MF_FID) return mf;
       const child = childByFid(df, fidOf(cmd.data));
       return child?.kind === 'ef' ? child : notFound();
     }
