@@ -96,3 +96,28 @@ test('card with no sub-command is a usage error', async (t) => {
   t.is((await runCli('card')).code, 2);
   t.is((await runCli('card', 'frobnicate')).code, 2);
 });
+
+test('card serve --persona serves a doctor\'s CPS3: its ATR and its application', async (t) => {
+  const vpcd = await fakeVpcd();
+  const stop = new AbortController();
+  const served = main(['card', 'serve', '--persona', 'dr-benali', '--state', stateDir(), '--port', String(vpcd.port)], COMMANDS, {
+    out: () => undefined,
+    err: () => undefined,
+    signal: stop.signal,
+  });
+  try {
+    t.is(await vpcd.exchange('04'), '3B AC 00 40 2A 00 12 25 00 64 80 00 03 10 00 90 00');
+    await vpcd.send('01');
+    t.is(await vpcd.exchange('00 A4 04 0C 0D E8 28 BD 08 0F 80 25 00 00 01 FF 00 10'), '90 00', 'the CPx AID');
+  } finally {
+    stop.abort();
+    t.is(await served, 0);
+    vpcd.close();
+  }
+});
+
+test('card serve --persona with an unknown id is invalid input', async (t) => {
+  const r = await runCli('card', 'serve', '--persona', 'dr-nobody', '--state', stateDir());
+  t.is(r.code, 1);
+  t.regex(r.err, /dr-nobody/);
+});

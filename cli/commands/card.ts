@@ -17,7 +17,10 @@ import {
   loadDoctors,
   loadFaultPlan,
   loadPatients,
+  loadPersona,
   openCard,
+  openCps,
+  PersonaError,
   VPCD_PORT_SLOT0,
   withFaults,
   withTiming,
@@ -36,7 +39,7 @@ import { toJson } from '../format.js';
 
 const USAGE = [
   'Usage: bifente card list [--json]',
-  '       bifente card serve (--image <card.json> | --null) [options]',
+  '       bifente card serve (--persona <id> | --image <card.json> | --null) [options]',
   '',
   'serve plugs the card into a vpcd slot of pcscd (Debian: vsmartcard-vpcd):',
   'port 35963 is "Virtual PCD 00 00" (slot 0, the CPS), 35964 "Virtual PCD 00 01"',
@@ -44,12 +47,13 @@ const USAGE = [
   'keeps its PIN counters and written data across restarts.',
   '',
   'Options of serve:',
+  '  --persona <id>    a persona of "card list": a doctor\'s CPS3 (default port 35963)',
   '  --image <file>    a card image (test-vectors/cards/schema/card-image.schema.json);',
   '                    it is copied into the state folder on first use, and the copy',
   '                    is the card from then on (the image file itself never changes)',
   '  --state <dir>     the state folder (default .bifente/cards)',
   '  --null            a card that answers 9000 to everything (for measurements)',
-  '  --port <n>        vpcd port (default 35963)',
+  '  --port <n>        vpcd port (default 35963: slot 0)',
   '  --host <addr>     vpcd host (default 127.0.0.1)',
   '  --pcscd           start (or reuse) pcscd with the TCP_NODELAY shim first',
   '  --seed <n>        seed of GET CHALLENGE and of the fault plan (default 1)',
@@ -86,26 +90,45 @@ function integer(text: string | undefined, name: string, fallback: number): numb
   return n;
 }
 
+interface CardSource {
+  readonly image?: string | undefined;
+  readonly persona?: string | undefined;
+  readonly null: boolean;
+  readonly stateDir: string;
+  readonly seed: number;
+  readonly hooks: StorageHooks;
+}
+
 /**
- * The card's persistent state is a copy of the image in the state folder,
- * made on first use; key files keep resolving next to the original image.
+ * Open the card to serve. An image is copied into the state folder on first
+ * use and the copy is the card from then on (key files keep resolving next
+ * to the original); a persona's card is built from its data the same way.
  */
-function openServedCard(image: string | undefined, nullCard: boolean, stateDir: string, seed: number, hooks: StorageHooks): Card | string {
-  if (nullCard === (image !== undefined)) throw new UsageError('give exactly one of --image and --null');
-  if (nullCard) return createNullCard();
-  if (!existsSync(image!)) return `cannot open ${image}: no such file`;
-  const state = join(stateDir, basename(image!));
-  if (!existsSync(state)) {
-    mkdirSync(stateDir, { recursive: true });
-    copyFileSync(image!, state);
+async function openServedCard(source: CardSource): Promise<Card | string> {
+  const given = [source.image, source.persona].filter((v) => v !== undefined).length + (source.null ? 1 : 0);
+  if (given !== 1) throw new UsageError('give exactly one of --persona, --image and --null');
+  if (source.null) return createNullCard();
+  if (source.persona !== undefined) {
+    const persona = await loadPersona(source.persona).catch((e: unknown) => (e instanceof PersonaError ? e.message : String(e)));
+    if (typeof persona === 'string') return persona;
+    if (persona.kind !== 'doctor') return `${persona.id} is a carte Vitale persona: its profile is not served yet`;
+    return openCps(persona.id, { stateDir: source.stateDir, seed: source.seed, storageHooks: source.hooks });
   }
-  const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image!)), hooks }), { seed });
+  const image = source.image!;
+  if (!existsSync(image)) return `cannot open ${image}: no such file`;
+  const state = join(source.stateDir, basename(image));
+  if (!existsSync(state)) {
+    mkdirSync(source.stateDir, { recursive: true });
+    copyFileSync(image, state);
+  }
+  const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image)), hooks: source.hooks }), { seed: source.seed });
   return opened.ok ? opened.value : `cannot open ${state}: ${describeError(opened.error)}`;
 }
 
 async function serve(args: readonly string[], io: Io): Promise<number> {
   const { values } = parseCommandArgs(args, {
     image: { type: 'string' },
+    persona: { type: 'string' },
     state: { type: 'string', default: '.bifente/cards' },
     null: { type: 'boolean', default: false },
     port: { type: 'string' },
@@ -120,7 +143,7 @@ async function serve(args: readonly string[], io: Io): Promise<number> {
   const seed = integer(values.seed, '--seed', 1);
   // A fault plan's tear "inside" cuts the card's next write through its storage.
   const tearing = tearingSwitch();
-  const card = openServedCard(values.image, values.null, values.state, seed, tearing.hooks);
+  const card = await openServedCard({ image: values.image, persona: values.persona, null: values.null, stateDir: values.state, seed, hooks: tearing.hooks });
   if (typeof card === 'string') {
     io.err(`bifente card: ${card}\n`);
     return EXIT.invalid;

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CardImageReason } from '../card/card-image.js';
 import { openCard, type CardOs, type CardOsOptions } from '../card/card-os.js';
-import { fileStorage } from '../card/storage.js';
+import { fileStorage, type StorageHooks } from '../card/storage.js';
 import { loadPersona, loadPkiIndex, PKI_DIR, type Doctor, type PkiIndex } from '../personas/index.js';
 import { cpsImage, type CpsImageOptions, type CpsKeyMaterial, type CpsPki } from './cps-image.js';
 import { cpsExtendedHeaderList } from './cps-sdo.js';
@@ -40,6 +40,8 @@ export interface OpenCpsOptions extends CpsImageOptions {
   /** Seed of the card's randomness (GET CHALLENGE). */
   readonly seed?: number;
   readonly logger?: CardOsOptions['logger'];
+  /** Hooks around the card's persistent writes (a fault plan's tearing switch). */
+  readonly storageHooks?: StorageHooks;
 }
 
 /** Why {@link openCps} failed: the stored image was refused. */
@@ -57,7 +59,7 @@ export class CpsOpenError extends Error {
  */
 export async function openCps(doctorId: string, options: OpenCpsOptions): Promise<CardOs> {
   mkdirSync(options.stateDir, { recursive: true });
-  const storage = fileStorage(join(options.stateDir, `${doctorId}.cps.json`));
+  const storage = fileStorage(join(options.stateDir, `${doctorId}.cps.json`), options.storageHooks === undefined ? {} : { hooks: options.storageHooks });
   if (storage.read() === undefined) {
     const persona = await loadPersona(doctorId);
     if (persona.kind !== 'doctor') throw new Error(`${doctorId} is not a doctor`);
