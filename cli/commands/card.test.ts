@@ -121,3 +121,23 @@ test('card serve --persona with an unknown id is invalid input', async (t) => {
   t.is(r.code, 1);
   t.regex(r.err, /dr-nobody/);
 });
+
+test('card serve --persona serves a patient\'s carte Vitale: Rufus\'s first read', async (t) => {
+  const vpcd = await fakeVpcd();
+  const stop = new AbortController();
+  const served = main(['card', 'serve', '--persona', 'pt-durand-family', '--state', stateDir(), '--port', String(vpcd.port)], COMMANDS, {
+    out: () => undefined,
+    err: () => undefined,
+    signal: stop.signal,
+  });
+  try {
+    t.is(await vpcd.exchange('04'), '3B 75 13 00 00 47 09 EA 90 00');
+    await vpcd.send('01');
+    t.regex(await vpcd.exchange('00 A4 00 00 02 3F 00'), /(90 00|61 ..)$/);
+    t.regex(await vpcd.exchange('00 B0 82 00 00'), /^65 .* 90 00$/, 'one 65 template per beneficiary');
+  } finally {
+    stop.abort();
+    t.is(await served, 0);
+    vpcd.close();
+  }
+});

@@ -20,8 +20,10 @@ import {
   loadPersona,
   openCard,
   openCps,
+  openVitale,
   PersonaError,
   VPCD_PORT_SLOT0,
+  VPCD_PORT_SLOT1,
   withFaults,
   withTiming,
   withTrace,
@@ -48,12 +50,13 @@ const USAGE = [
   '',
   'Options of serve:',
   '  --persona <id>    a persona of "card list": a doctor\'s CPS3 (default port 35963)',
+  '                    or a patient\'s carte Vitale 1 or 2 (default port 35964)',
   '  --image <file>    a card image (test-vectors/cards/schema/card-image.schema.json);',
   '                    it is copied into the state folder on first use, and the copy',
   '                    is the card from then on (the image file itself never changes)',
   '  --state <dir>     the state folder (default .bifente/cards)',
   '  --null            a card that answers 9000 to everything (for measurements)',
-  '  --port <n>        vpcd port (default 35963: slot 0)',
+  '  --port <n>        vpcd port (default: 35964 for a Vitale persona, else 35963)',
   '  --host <addr>     vpcd host (default 127.0.0.1)',
   '  --pcscd           start (or reuse) pcscd with the TCP_NODELAY shim first',
   '  --seed <n>        seed of GET CHALLENGE and of the fault plan (default 1)',
@@ -104,15 +107,18 @@ interface CardSource {
  * use and the copy is the card from then on (key files keep resolving next
  * to the original); a persona's card is built from its data the same way.
  */
-async function openServedCard(source: CardSource): Promise<Card | string> {
+async function openServedCard(source: CardSource): Promise<{ card: Card; port: number } | string> {
   const given = [source.image, source.persona].filter((v) => v !== undefined).length + (source.null ? 1 : 0);
   if (given !== 1) throw new UsageError('give exactly one of --persona, --image and --null');
-  if (source.null) return createNullCard();
+  // The bi-fente convention: the CPS in slot 0, the Vitale in slot 1.
+  if (source.null) return { card: createNullCard(), port: VPCD_PORT_SLOT0 };
   if (source.persona !== undefined) {
     const persona = await loadPersona(source.persona).catch((e: unknown) => (e instanceof PersonaError ? e.message : String(e)));
     if (typeof persona === 'string') return persona;
-    if (persona.kind !== 'doctor') return `${persona.id} is a carte Vitale persona: its profile is not served yet`;
-    return openCps(persona.id, { stateDir: source.stateDir, seed: source.seed, storageHooks: source.hooks });
+    const options = { stateDir: source.stateDir, seed: source.seed, storageHooks: source.hooks };
+    return persona.kind === 'doctor'
+      ? { card: await openCps(persona.id, options), port: VPCD_PORT_SLOT0 }
+      : { card: await openVitale(persona.id, options), port: VPCD_PORT_SLOT1 };
   }
   const image = source.image!;
   if (!existsSync(image)) return `cannot open ${image}: no such file`;
@@ -122,7 +128,7 @@ async function openServedCard(source: CardSource): Promise<Card | string> {
     copyFileSync(image, state);
   }
   const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image)), hooks: source.hooks }), { seed: source.seed });
-  return opened.ok ? opened.value : `cannot open ${state}: ${describeError(opened.error)}`;
+  return opened.ok ? { card: opened.value, port: VPCD_PORT_SLOT0 } : `cannot open ${state}: ${describeError(opened.error)}`;
 }
 
 async function serve(args: readonly string[], io: Io): Promise<number> {
@@ -139,15 +145,16 @@ async function serve(args: readonly string[], io: Io): Promise<number> {
     timing: { type: 'string' },
     trace: { type: 'string' },
   });
-  const port = integer(values.port, '--port', VPCD_PORT_SLOT0);
   const seed = integer(values.seed, '--seed', 1);
   // A fault plan's tear "inside" cuts the card's next write through its storage.
   const tearing = tearingSwitch();
-  const card = await openServedCard({ image: values.image, persona: values.persona, null: values.null, stateDir: values.state, seed, hooks: tearing.hooks });
-  if (typeof card === 'string') {
-    io.err(`bifente card: ${card}\n`);
+  const opened = await openServedCard({ image: values.image, persona: values.persona, null: values.null, stateDir: values.state, seed, hooks: tearing.hooks });
+  if (typeof opened === 'string') {
+    io.err(`bifente card: ${opened}\n`);
     return EXIT.invalid;
   }
+  const { card } = opened;
+  const port = integer(values.port, '--port', opened.port);
   let virtual: VirtualCard = fromCard(card);
   if (values.faults !== undefined) virtual = withFaults(virtual, await loadFaultPlan(values.faults), { seed, tearing });
   if (values.timing !== undefined) {

@@ -44,9 +44,9 @@ export interface OpenCpsOptions extends CpsImageOptions {
   readonly storageHooks?: StorageHooks;
 }
 
-/** Why {@link openCps} failed: the stored image was refused. */
-export class CpsOpenError extends Error {
-  override readonly name = 'CpsOpenError';
+/** Why a profile's persisted card (openCps, openVitale) could not open: the stored image was refused. */
+export class ProfileOpenError extends Error {
+  override readonly name = 'ProfileOpenError';
   constructor(readonly reason: CardImageReason, message: string) {
     super(message);
   }
@@ -66,6 +66,6 @@ export async function openCps(doctorId: string, options: OpenCpsOptions): Promis
     storage.write(`${JSON.stringify(cpsImage(persona, await loadCpsPki(persona), options), null, 2)}\n`);
   }
   const opened = openCard(storage, cpsCardOptions({ ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.logger === undefined ? {} : { logger: options.logger }) }));
-  if (!opened.ok) throw new CpsOpenError(opened.error.reason, opened.error.message);
+  if (!opened.ok) throw new ProfileOpenError(opened.error.reason, opened.error.message);
   return opened.value;
 }
