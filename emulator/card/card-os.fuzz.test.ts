@@ -6,7 +6,7 @@ import { hex } from '../../protocol/index.js';
 import { conditionMet } from './access.js';
 import type { CardModel, EfNode, FileNode } from './card-model.js';
 import { CardOs } from './card-os.js';
-import { GENERIC_PIN, GENERIC_PUK, genericStorage, lc, mustOpen, pinHex, recordingLogger } from './test-support.js';
+import { fuzzApdus, GENERIC_PIN, GENERIC_PUK, genericStorage, lc, mustOpen, pinHex, recordingLogger } from './test-support.js';
 
 const AID = 'F0424946454E544501';
 const PIN8 = pinHex(GENERIC_PIN, 8);
@@ -28,21 +28,7 @@ const TEMPLATES = [
   '00C0000000', '0070000001', '00700002', '00708001', '01A4000C023F00', '01B0810004',
 ].map((h) => hex(h));
 
-const template = fc.constantFrom(...TEMPLATES);
-/** A valid command with a few bytes changed, cut, or extended. */
-const mutated = fc
-  .tuple(template, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.integer({ min: -3, max: 3 }))
-  .map(([base, edits, resize]) => {
-    const out = new Uint8Array(Math.max(0, base.length + resize));
-    out.set(base.subarray(0, out.length));
-    for (const [at, value] of edits) if (out.length > 0) out[at % out.length] = value;
-    return out;
-  });
-const apdu = fc.oneof(
-  { weight: 3, arbitrary: template },
-  { weight: 5, arbitrary: mutated },
-  { weight: 2, arbitrary: fc.uint8Array({ maxLength: 270 }) },
-);
+const apdu = fuzzApdus(TEMPLATES);
 
 interface Snapshot {
   readonly pins: Map<number, { pin: number; puk: number | undefined }>;

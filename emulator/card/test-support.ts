@@ -3,6 +3,7 @@
  * `test-vectors/cards/generic.json` on a RAM storage, and APDUs in hex.
  * @module
  */
+import { fc } from '@fast-check/ava';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hex, toHex } from '../../protocol/index.js';
@@ -49,4 +50,26 @@ export function pinHex(pin: string, padTo = pin.length): string {
 /** Lc in hex for a data field given in hex. */
 export function lc(dataHex: string): string {
   return (dataHex.replace(/\s/g, '').length / 2).toString(16).padStart(2, '0').toUpperCase();
+}
+
+/**
+ * The APDUs every card fuzz test sends: valid commands of the profile
+ * (`templates`), the same with a few bytes changed, cut or extended, and
+ * random bytes.
+ */
+export function fuzzApdus(templates: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const template = fc.constantFrom(...templates);
+  const mutated = fc
+    .tuple(template, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }), fc.integer({ min: -3, max: 3 }))
+    .map(([base, edits, resize]) => {
+      const out = new Uint8Array(Math.max(0, base.length + resize));
+      out.set(base.subarray(0, out.length));
+      for (const [at, value] of edits) if (out.length > 0) out[at % out.length] = value;
+      return out;
+    });
+  return fc.oneof(
+    { weight: 3, arbitrary: template },
+    { weight: 5, arbitrary: mutated },
+    { weight: 2, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+  );
 }

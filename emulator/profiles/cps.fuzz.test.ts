@@ -4,7 +4,7 @@
 // 7816-4 §7.5.6), and a blocked PIN stays blocked until an unblock.
 import { fc, test } from '@fast-check/ava';
 import { memoryStorage } from '../card/storage.js';
-import { mustOpen, pinHex } from '../card/test-support.js';
+import { fuzzApdus, mustOpen, pinHex } from '../card/test-support.js';
 import { hex } from '../../protocol/index.js';
 import { loadPersona, type Doctor } from '../personas/index.js';
 import { cpsImage, CPS_PIN_REFERENCE } from './cps-image.js';
@@ -22,15 +22,7 @@ const SEEDS = [
   '00880000 33 3031300D060960864801650304020105000420' + '22'.repeat(32) + ' 00', '0022F301', '00C0000000', '00A4090406 3F000001D120 00',
 ].map((s) => hex(s));
 
-const apdu = fc.oneof(
-  fc.uint8Array({ minLength: 0, maxLength: 300 }),
-  fc.tuple(fc.constantFrom(...SEEDS), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([seed, at, b]) => {
-    const out = seed.slice();
-    if (out.length > 0) out[at % out.length] = b;
-    return out;
-  }),
-  fc.constantFrom(...SEEDS),
-);
+const apdu = fuzzApdus(SEEDS);
 
 test('100,000 random and mutated APDUs: a valid SW, counters never rise without an unblock, blocked stays blocked', (t) => {
   const card = mustOpen(memoryStorage(image, process.cwd()), cpsCardOptions());

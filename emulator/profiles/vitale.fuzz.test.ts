@@ -5,7 +5,7 @@ import { fc, test } from '@fast-check/ava';
 import { hex } from '../../protocol/index.js';
 import { serializeCardImage } from '../card/card-image-writer.js';
 import { memoryStorage } from '../card/storage.js';
-import { mustOpen } from '../card/test-support.js';
+import { fuzzApdus, mustOpen } from '../card/test-support.js';
 import { loadPersona, type Patient } from '../personas/index.js';
 import { vitaleImage } from './vitale-image.js';
 import { loadVitalePki } from './vitale.js';
@@ -20,15 +20,7 @@ const SEEDS = [
   '00D6000004DEADBEEF', '00D6820001FF', '00DC010408 0102030405060708', '00E00000 06 6204 8002 0010', '00C0000000', '0070000001', '00B20104 00',
 ].map((s) => hex(s));
 
-const apdu = fc.oneof(
-  fc.uint8Array({ minLength: 0, maxLength: 300 }),
-  fc.tuple(fc.constantFrom(...SEEDS), fc.nat(), fc.integer({ min: 0, max: 255 })).map(([seed, at, b]) => {
-    const out = seed.slice();
-    if (out.length > 0) out[at % out.length] = b;
-    return out;
-  }),
-  fc.constantFrom(...SEEDS),
-);
+const apdu = fuzzApdus(SEEDS);
 
 test('100,000 random and mutated APDUs: a valid SW every time, the data never changes', (t) => {
   const storage = memoryStorage(image, process.cwd());
