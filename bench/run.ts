@@ -5,7 +5,8 @@
  * A bench file exports `benches: BenchCase[]`. A case's `fn` does a batch
  * of `opsPerCall` operations (so the timer's own cost does not dominate
  * sub-microsecond work); `bytesPerCall` turns the rate into MB/s.
- * Usage: `npm run bench [-- name-filter]`.
+ * Usage: `npm run bench [-- name-filter]`; `--list` loads every bench file
+ * and lists the cases without running them (CI checks the files load).
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -63,7 +64,8 @@ function findBenchFiles(dir: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const filter = process.argv[2] ?? '';
+  const listOnly = process.argv[2] === '--list';
+  const filter = listOnly ? '' : (process.argv[2] ?? '');
   const results: BenchResult[] = [];
   const ratios: BenchRatio[] = [];
   const skipped: { name: string; why: string }[] = [];
@@ -72,6 +74,10 @@ async function main(): Promise<void> {
     ratios.push(...(mod.ratios ?? []));
     for (const c of mod.benches ?? []) {
       if (!c.name.includes(filter)) continue;
+      if (listOnly) {
+        console.log(`${relative(ROOT, file)}: ${c.name}`);
+        continue;
+      }
       const why = c.skip?.();
       if (why !== undefined) {
         skipped.push({ name: c.name, why });
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
       });
     }
   }
+  if (listOnly) return;
   const cpu = cpus();
   const machine = {
     node: process.version,

@@ -3,7 +3,7 @@
  * `test-vectors/cards/generic.json` on a RAM storage, and APDUs in hex.
  * @module
  */
-import { fc } from '@fast-check/ava';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hex, toHex } from '../../protocol/index.js';
