@@ -4,7 +4,6 @@
 // APDUs of its own that would meet the faults first).
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { fromCard } from '../card/virtual-card.js';
 import { GENERIC_PIN, genericStorage, lc, mustOpen, pinHex } from '../card/test-support.js';
 import { memoryStorage } from '../card/storage.js';
@@ -14,8 +13,8 @@ import { lockVpcdReaders } from '../vpcd/readers-lock.js';
 import type { FaultPlan } from './fault-plan.js';
 import { tearingSwitch } from './tearing.js';
 import { withFaults } from './with-faults.js';
+import { readerAtr, until } from '../vpcd/test-support.js';
 
-const run = promisify(execFile);
 const READER = 'Virtual PCD 00 00';
 const missing = missingPcscPrerequisites(['pcscd', 'scriptor', 'gcc']);
 const real = missing.length === 0 ? test.serial : test.skip;
@@ -35,7 +34,7 @@ if (missing.length === 0) {
     client = undefined;
     // pcscd notices a removal at its next presence poll (about 400 ms): the
     // next test's card must not arrive before, or pcscd takes it for the old one.
-    await until('the reader to be empty', async () => !/3b/i.test(await atr()));
+    await until('the reader to be empty', async () => !/3b/i.test(await readerAtr(READER)));
   });
   test.after.always(async () => {
     await releasePcscd();
@@ -50,17 +49,9 @@ async function serve(plan: FaultPlan): Promise<void> {
   const card = mustOpen(memoryStorage(seed.read(), seed.baseDir, tearing.hooks));
   client = createVpcdClient(withFaults(fromCard(card), plan, { seed: 7, tearing }), { atr: card.atr() });
   client.start();
-  await until('the card in the reader', async () => /3b/i.test(await atr()));
+  await until('the card in the reader', async () => /3b/i.test(await readerAtr(READER)));
 }
 
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** scriptor on slot 0 with `lines` (APDUs in hex, or `reset`): its output, whatever its exit. */
 async function scriptor(lines: string[], timeoutMs = 10_000): Promise<string> {
@@ -76,10 +67,6 @@ async function scriptor(lines: string[], timeoutMs = 10_000): Promise<string> {
 const sws = (out: string): string[] =>
   [...out.matchAll(/^< (?:[0-9A-F]{2} )*?([0-9A-F]{2}) ([0-9A-F]{2}) : /gim)].map((m) => `${m[1]}${m[2]}`.toUpperCase());
 
-/** The ATR through pcscd, once the card is in (opensc-tool only reads it: no APDU). */
-async function atr(): Promise<string> {
-  return run('opensc-tool', ['-r', READER, '-a'], { timeout: 5000 }).then((r) => r.stdout, () => '');
-}
 
 real(title('wrong status word: the client receives the planted SW'), async (t) => {
   await serve({ faults: [{ name: 'sw', trigger: { prefix: '00 A4 00' }, action: { kind: 'status', sw: '6581' } }] });
@@ -113,7 +100,7 @@ real(title('removal in the middle of an APDU: the transmit fails and the reader 
   const out = await scriptor(['00A4000C023F00']);
   t.deepEqual(sws(out), [], out);
   await new Promise((r) => setTimeout(r, 800));
-  t.notRegex(await atr(), /3b/i, 'no card in the reader any more');
+  t.notRegex(await readerAtr(READER), /3b/i, 'no card in the reader any more');
 });
 
 real(title('PIN blocked by the plan: VERIFY answers 6983'), async (t) => {
@@ -129,8 +116,8 @@ real(title('tearing inside CHANGE REFERENCE DATA: the change fails, the old PIN 
   const torn = await scriptor([change]);
   t.deepEqual(sws(torn), [], torn);
   // The client plugs it back; the old PIN still opens it: the torn write left the old image.
-  await until('pcscd to see the card leave', async () => !/3b/i.test(await atr()));
-  await until('the card back in the reader', async () => /3b/i.test(await atr()));
+  await until('pcscd to see the card leave', async () => !/3b/i.test(await readerAtr(READER)));
+  await until('the card back in the reader', async () => /3b/i.test(await readerAtr(READER)));
   const out = await scriptor([VERIFY]);
   t.deepEqual(sws(out), ['9000'], out);
 });

@@ -9,23 +9,13 @@ import { createVpcdClient } from './client.js';
 import { createNullCard } from './null-card.js';
 import { ensurePcscd, missingPcscPrerequisites, PCSCD_SCRIPT, releasePcscd } from './pcscd.js';
 import { lockVpcdReaders } from './readers-lock.js';
+import { readerAtr, until } from './test-support.js';
 
 const run = promisify(execFile);
 const missing = missingPcscPrerequisites(['pcscd', 'opensc-tool', 'gcc']);
 const real = missing.length === 0 ? test : test.skip;
 
-async function atr(): Promise<string> {
-  return run('opensc-tool', ['-r', 'Virtual PCD 00 00', '-a'], { timeout: 5000 }).then((r) => r.stdout, () => '');
-}
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 real(`the card comes back by itself after pcscd restarts${missing.length ? ` [needs ${missing.join(', ')}]` : ''}`, async (t) => {
   const unlock = await lockVpcdReaders();
@@ -41,12 +31,12 @@ real(`the card comes back by itself after pcscd restarts${missing.length ? ` [ne
       t.log('pcscd was running before this test and is not ours to restart: checked the serving only');
     }
     client.start();
-    await until('the card in the reader', async () => /3b/i.test(await atr()));
+    await until('the card in the reader', async () => /3b/i.test(await readerAtr('Virtual PCD 00 00')));
     if (lease.started) {
       await run('bash', [PCSCD_SCRIPT, 'stop', '--force'], { timeout: 20_000 });
       await until('the client to lose vpcd', async () => client.state !== 'connected');
       await ensurePcscd();
-      await until('the card back in the reader', async () => /3b/i.test(await atr()));
+      await until('the card back in the reader', async () => /3b/i.test(await readerAtr('Virtual PCD 00 00')));
       t.true(states.includes('waiting'), `states: ${states.join(' > ')}`);
     }
     t.is(client.state, 'connected');
