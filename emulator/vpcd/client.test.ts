@@ -171,38 +171,31 @@ test('frames split byte by byte and merged in one write give the same answers', 
   await vpcd.close();
 });
 
-test('a bad control from vpcd closes the connection and reconnects after the backoff', async (t) => {
-  const vpcd = await fakeVpcd();
-  const timers = manualTimers();
-  const client = createVpcdClient(testCard(), { atr: Uint8Array.from(NULL_CARD_ATR), port: vpcd.port, timers });
-  const dropped = nextEvent(client, (e) => e.type === 'disconnected');
-  client.start();
-  const peer = await vpcd.peer();
-  peer.send(encodeVpcdFrame(hex('03')));
-  const event = await dropped;
-  t.like(event, { type: 'disconnected', error: { code: 'bad-frame', disconnected: true } });
-  await peer.closed;
-  t.deepEqual(timers.delays, [50]);
-  t.is(client.state, 'waiting');
-  timers.fire();
-  const again = await vpcd.peer();
-  t.is(await again.ask('04'), ATR);
-  await client.stop();
-  await vpcd.close();
-});
-
-test('an empty payload from vpcd is a bad message too', async (t) => {
-  const vpcd = await fakeVpcd();
-  const timers = manualTimers();
-  const client = createVpcdClient(testCard(), { atr: Uint8Array.from(NULL_CARD_ATR), port: vpcd.port, timers });
-  const dropped = nextEvent(client, (e) => e.type === 'disconnected');
-  client.start();
-  const peer = await vpcd.peer();
-  peer.send(hex('00 00')); // an empty payload: vpcd never sends one
-  t.like(await dropped, { error: { code: 'bad-frame' } });
-  await client.stop();
-  await vpcd.close();
-});
+// A bad control byte, and an empty payload (vpcd never sends one): both are
+// bad messages that close the connection and reconnect after the backoff.
+for (const [what, bytes] of [
+  ['a bad control', encodeVpcdFrame(hex('03'))],
+  ['an empty payload', hex('00 00')],
+] as const) {
+  test(`${what} from vpcd closes the connection and reconnects after the backoff`, async (t) => {
+    const vpcd = await fakeVpcd();
+    const timers = manualTimers();
+    const client = createVpcdClient(testCard(), { atr: Uint8Array.from(NULL_CARD_ATR), port: vpcd.port, timers });
+    const dropped = nextEvent(client, (e) => e.type === 'disconnected');
+    client.start();
+    const peer = await vpcd.peer();
+    peer.send(bytes);
+    t.like(await dropped, { type: 'disconnected', error: { code: 'bad-frame', disconnected: true } });
+    await peer.closed;
+    t.deepEqual(timers.delays, [50]);
+    t.is(client.state, 'waiting');
+    timers.fire();
+    const again = await vpcd.peer();
+    t.is(await again.ask('04'), ATR);
+    await client.stop();
+    await vpcd.close();
+  });
+}
 
 test('reconnects with exponential backoff until vpcd listens, then resets the backoff', async (t) => {
   const port = await closedPort();
