@@ -14,6 +14,7 @@ import { loadPersona, type Doctor } from '../personas/index.js';
 import { createVpcdClient, VPCD_PORT_SLOT0, type VpcdClient } from '../vpcd/client.js';
 import { ensurePcscd, missingPcscPrerequisites, releasePcscd } from '../vpcd/pcscd.js';
 import { lockVpcdReaders } from '../vpcd/readers-lock.js';
+import { readerAtr, until } from '../vpcd/test-support.js';
 import { openCps } from './cps.js';
 
 const execFileAsync = promisify(execFile);
@@ -46,12 +47,8 @@ if (missing.length === 0) {
     const card = await openCps(doctor.id, { stateDir: join(work, 'state') });
     client = createVpcdClient(fromCard(card), { atr: card.atr(), port: VPCD_PORT_SLOT0 });
     client.start();
-    const deadline = Date.now() + 5000;
     // pcscd polls the ATR about every 400 ms: wait until the card shows in the reader.
-    while (!(await opensc('opensc-tool', ['-r', READER0, '-a']).catch(() => '')).includes('3b:ac:00:40')) {
-      if (Date.now() > deadline) throw new Error('the CPS did not show in Virtual PCD 00 00');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until('the CPS in Virtual PCD 00 00', async () => (await readerAtr(READER0)).includes('3b:ac:00:40'), 5000);
   });
   test.after.always(async () => {
     await client?.stop();

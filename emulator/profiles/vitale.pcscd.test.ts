@@ -14,6 +14,7 @@ import { loadPersona, type Patient } from '../personas/index.js';
 import { createVpcdClient, VPCD_PORT_SLOT1, type VpcdClient } from '../vpcd/client.js';
 import { ensurePcscd, missingPcscPrerequisites, releasePcscd } from '../vpcd/pcscd.js';
 import { lockVpcdReaders } from '../vpcd/readers-lock.js';
+import { readerAtr, until } from '../vpcd/test-support.js';
 import { openVitale } from './vitale.js';
 
 const execFileAsync = promisify(execFile);
@@ -59,12 +60,8 @@ if (missing.length === 0) {
     const card = await openVitale(patient.id, { stateDir: join(work, 'state') });
     client = createVpcdClient(fromCard(card), { atr: card.atr(), port: VPCD_PORT_SLOT1 });
     client.start();
-    const deadline = Date.now() + 5000;
     // pcscd polls the ATR about every 400 ms: wait until the card shows in the reader.
-    while (!(await openscTool(['-a']).catch(() => '')).includes('3b:75:13:00')) {
-      if (Date.now() > deadline) throw new Error(`the Vitale did not show in ${READER1}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await until(`the Vitale in ${READER1}`, async () => (await readerAtr(READER1)).includes('3b:75:13:00'), 5000);
   });
   test.after.always(async () => {
     await client?.stop();
