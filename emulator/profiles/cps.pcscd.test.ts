@@ -2,13 +2,15 @@
 // opensc-pkcs11.so) against the emulated CPS3 through real pcscd + vpcd.
 // Skips, with the reason in every title, where the system packages are missing.
 import test from 'ava';
-import { createHash, createVerify, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hex } from '../../protocol/index.js';
+import { hex, toHex } from '../../protocol/index.js';
+import { SHA256_BLOCK_BYTES, SHA256_INITIAL_STATE, sha256Blocks } from '../card/sha256-resume.js';
+import { lc, pinHex } from '../card/test-support.js';
 import { fromCard } from '../card/virtual-card.js';
 import { loadPersona, type Doctor } from '../personas/index.js';
 import { createVpcdClient, VPCD_PORT_SLOT0, type VpcdClient } from '../vpcd/client.js';
@@ -87,15 +89,56 @@ real(title('pkcs11-tool --login --sign RSA-PKCS with the authentication key: the
   const digestInfo = Buffer.concat([Buffer.from(hex('3031300D060960864801650304020105000420')), createHash('sha256').update(message).digest()]);
   writeFileSync(join(work, 'di'), digestInfo);
   await pkcs11(['--login', '--pin', doctor.pin, '--sign', '--mechanism', 'RSA-PKCS', '--id', '01', '-i', join(work, 'di'), '-o', join(work, 'sig01')]);
-  const pem = readFileSync(join('test-vectors/pki', `doctors/${doctor.id}-auth.cert.pem`), 'utf8');
-  t.true(createVerify('sha256').update(message).verify(new X509Certificate(pem).publicKey, readFileSync(join(work, 'sig01'))));
+  writeFileSync(join(work, 'message'), message);
+  t.regex(await opensslVerify('auth', join(work, 'sig01')), /Verified OK/);
 });
 
-// OpenSC 0.23's iasecc driver computes SHA256-RSA-PKCS on the card through PSO HASH with the
+/** `openssl dgst -sha256 -verify` of the file `message` against the doctor's certificate. */
+async function opensslVerify(certificate: 'auth' | 'sign', signature: string): Promise<string> {
+  const publicKey = join(work, `${certificate}.pub.pem`);
+  const pem = join('test-vectors/pki', `doctors/${doctor.id}-${certificate}.cert.pem`);
+  writeFileSync(publicKey, new X509Certificate(readFileSync(pem)).publicKey.export({ type: 'spki', format: 'pem' }));
+  const { stdout } = await execFileAsync('openssl', ['dgst', '-sha256', '-verify', publicKey, '-signature', signature, join(work, 'message')]);
+  return stdout;
+}
+
+// OpenSC's iasecc driver computes SHA256-RSA-PKCS on the card through PSO HASH with the
 // intermediate SHA-256 state (card-iasecc.c iasecc_qsign_data_sha256), which it can only get
-// with OpenSSL < 3; Debian 12's build (OpenSSL 3.0) returns SC_ERROR_NOT_SUPPORTED before any
-// APDU is sent (debug log: "Cannot get QSign data: -1408"). No card-side answer can fix it.
-(missing.length === 0 ? test.serial.failing : test.skip)(title('pkcs11-tool --sign --mechanism SHA256-RSA-PKCS (fails inside OpenSC 0.23 + OpenSSL 3, before any APDU)'), async (t) => {
-  await pkcs11(['--login', '--pin', doctor.pin, '--sign', '--mechanism', 'SHA256-RSA-PKCS', '--id', '02', '-i', join(work, 'di'), '-o', join(work, 'sig02')]);
-  t.true(existsSync(join(work, 'sig02')));
+// with OpenSSL < 3 (true of 0.23 and of OpenSC's master in 2026); Debian 12's build (OpenSSL 3.0)
+// returns SC_ERROR_NOT_SUPPORTED before any APDU is sent. No card-side answer can change it. This
+// test pins that diagnosis: the day it fails, OpenSC signs, and it becomes a signing test.
+real(title('pkcs11-tool --sign SHA256-RSA-PKCS stops inside OpenSC (OpenSSL 3: no intermediate SHA-256 state), before any APDU'), async (t) => {
+  const log = join(work, 'opensc-debug.log');
+  writeFileSync(log, '');
+  const error = await t.throwsAsync(pkcs11(['--login', '--pin', doctor.pin, '--sign', '--mechanism', 'SHA256-RSA-PKCS', '--id', '02', '-i', join(work, 'di'), '-o', join(work, 'sig02')]));
+  t.regex(String(error?.message), /CKR_FUNCTION_NOT_SUPPORTED/);
+  const debug = readFileSync(log, 'utf8');
+  t.regex(debug, /iasecc_qsign_data_sha256: returning with: -1408 \(Not supported\)/);
+  const afterQsign = debug.slice(debug.indexOf('iasecc_qsign_data_sha256'));
+  t.notRegex(afterQsign, /2A 90 A0/i, 'no PSO HASH reached the card');
+});
+
+// What the same pkcs11-tool call sends once OpenSC can compute the intermediate state (OpenSC
+// built with OpenSSL < 3): MSE SET HT and DST on the signature key, PSO HASH with the state after
+// the whole 64-byte blocks and the tail, PSO COMPUTE DIGITAL SIGNATURE. Sent through pcscd with
+// opensc-tool -s, so the card answers the exact APDUs of card-iasecc.c and openssl verifies.
+real(title('the APDUs of OpenSC SHA256-RSA-PKCS on the signature key, through pcscd: openssl verifies the signature'), async (t) => {
+  const message = new TextEncoder().encode('bifente: lot 002, '.repeat(9));
+  writeFileSync(join(work, 'message'), message);
+  const whole = message.length - (message.length % SHA256_BLOCK_BYTES);
+  const count = new Uint8Array(8);
+  new DataView(count.buffer).setBigUint64(0, BigInt(whole) * 8n);
+  const tail = toHex(message.subarray(whole));
+  const hashData = `9028${toHex(sha256Blocks(SHA256_INITIAL_STATE, message.subarray(0, whole)))}${toHex(count)}80${lc(tail)}${tail}`;
+  const out = await opensc('opensc-tool', ['-r', READER0,
+    '-s', `00 20 00 01 08 ${pinHex(doctor.pin, 8)}`,
+    '-s', '00 22 41 AA 03 80 01 40',
+    '-s', '00 22 41 B6 06 84 01 82 80 01 42',
+    '-s', `00 2A 90 A0 ${lc(hashData)} ${hashData}`,
+    '-s', '00 2A 9E 9A 00']);
+  const answers = [...out.matchAll(/Received \(SW1=0x([0-9a-f]{2}), SW2=0x([0-9a-f]{2})\)(?::\n((?:[0-9A-F]{2} .*\n?)+))?/g)];
+  t.deepEqual(answers.map((a) => `${a[1]}${a[2]}`), ['9000', '9000', '9000', '9000', '9000']);
+  const signature = (answers[4]?.[3] ?? '').split('\n').map((line) => line.slice(0, 48)).join(' ');
+  writeFileSync(join(work, 'sig02-apdus'), hex(signature));
+  t.regex(await opensslVerify('sign', join(work, 'sig02-apdus')), /Verified OK/);
 });

@@ -5,6 +5,7 @@ import test from 'ava';
 import { createHash, createPublicKey, publicDecrypt, verify as verifySignature, constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hex, toHex } from '../../../protocol/index.js';
+import { SHA256_BLOCK_BYTES, SHA256_INITIAL_STATE, sha256Blocks } from '../sha256-resume.js';
 import { CARDS_DIR, GENERIC_PIN, genericStorage, lc, mustOpen, pinHex, send } from '../test-support.js';
 
 const publicKey = createPublicKey(readFileSync(`${CARDS_DIR}keys/generic-key.pem`, 'utf8'));
@@ -53,6 +54,50 @@ test('PSO HASH then CDS without data: the card signs the stored hash', (t) => {
   t.is(send(card, '002A9E9A00'), '6700', 'the hash was consumed');
   t.is(send(card, `002A90A022 9020${HASH}`.replace(/\s/g, '')), '9000', 'a hash computed outside');
   t.true(verifySignature('sha256', MESSAGE, publicKey, signature(send(card, '002A9E9A00'))));
+});
+
+/**
+ * The PSO HASH data OpenSC's iasecc driver builds for SHA256-RSA-PKCS
+ * (card-iasecc.c, iasecc_compute_signature_dst): the host hashes the whole
+ * 64-byte blocks and sends the state and bit count, or `90 00` under one block.
+ */
+function iasEccHashData(message: Uint8Array): string {
+  const whole = message.length - (message.length % SHA256_BLOCK_BYTES);
+  const tail = toHex(message.subarray(whole));
+  if (whole === 0) return `9000 80${lc(tail)}${tail}`;
+  const count = new Uint8Array(8);
+  new DataView(count.buffer).setBigUint64(0, BigInt(whole) * 8n);
+  return `9028${toHex(sha256Blocks(SHA256_INITIAL_STATE, message.subarray(0, whole)))}${toHex(count)} 80${lc(tail)}${tail}`;
+}
+
+test('SHA256-RSA-PKCS the way OpenSC sends it: MSE HT + DST, PSO HASH with the intermediate state, PSO CDS', (t) => {
+  const card = mustOpen(genericStorage());
+  send(card, VERIFY);
+  for (const size of [0, 11, 63, 64, 150, 1000]) {
+    const message = new Uint8Array(size).map((_, i) => (i * 7 + size) & 0xff);
+    const data = iasEccHashData(message).replace(/\s/g, '');
+    t.is(send(card, '002241AA03800140'), '9000');
+    t.is(send(card, '002241B606840181800142'), '9000', 'key reference with the local bit');
+    t.is(send(card, `002A90A0${lc(data)}${data}`), '9000', `PSO HASH, message of ${size}`);
+    t.true(verifySignature('sha256', message, publicKey, signature(send(card, '002A9E9A00'))), `signature over ${size} bytes`);
+  }
+});
+
+test('PSO HASH with a malformed intermediate state: 6A80', (t) => {
+  const card = mustOpen(genericStorage());
+  const state = toHex(SHA256_INITIAL_STATE);
+  for (const [why, data] of [
+    ['a bit count that is not whole blocks', `9028${state}0000000000000008 8001AA`],
+    ['a state of the wrong size', `9027${state.slice(2)}0000000000000200 8001AA`],
+    ['a tail of a whole block', `9000 8040${'AA'.repeat(64)}`],
+    ['the tail first', `8001AA 9000`],
+    ['three objects', `9000 8001AA 8001AA`],
+  ] as const) {
+    const bytes = data.replace(/\s/g, '');
+    t.is(send(card, `002A90A0${lc(bytes)}${bytes}`), '6A80', why);
+  }
+  t.is(send(card, '002241AA03800110'), '9000');
+  t.is(send(card, '002A90A005 9000 8001AA'.replace(/\s/g, '')), '6A80', 'the intermediate form is SHA-256 only');
 });
 
 test('INTERNAL AUTHENTICATE: RSA PKCS#1 over the DigestInfo with the AT key', (t) => {

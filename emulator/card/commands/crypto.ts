@@ -10,7 +10,8 @@
  * @module
  */
 import { constants, createHash, privateEncrypt } from 'node:crypto';
-import { concatBytes, hex, isPadding, parseTlv, SW, type CommandApdu } from '../../../protocol/index.js';
+import { concatBytes, hex, isPadding, parseTlv, SW, type CommandApdu, type TlvPrimitive } from '../../../protocol/index.js';
+import { SHA256_BLOCK_BYTES, SHA256_INITIAL_STATE, sha256Resume } from '../sha256-resume.js';
 import { CardStatus } from '../card.js';
 import { requireCondition } from '../access.js';
 import type { KeyObjectEntry, KeyUsage } from '../card-model.js';
@@ -102,21 +103,39 @@ function computeDigitalSignature(cmd: CommandApdu, ctx: CardContext): Uint8Array
   return rsaSign(key, concatBytes(algorithm.prefix, hash));
 }
 
-/** PSO HASH: data 90 {the final hash} or 80 {the whole message, hashed by the card}. Intermediate states are not supported (OURS). */
+/**
+ * PSO HASH, three forms: `90 {final hash}`; `80 {message}` hashed by the card;
+ * and IAS-ECC's intermediate state `90 {H0..H7 ‖ 8-byte bit count} 80 {tail}`
+ * (or `90 00 80 {message}` under one block), which the card finishes; OpenSC's
+ * iasecc driver sends this last form for SHA256-RSA-PKCS. The intermediate form
+ * is SHA-256 only (OURS).
+ */
 function hashData(cmd: CommandApdu, ctx: CardContext): Uint8Array {
   if (cmd.data.length === 0 || cmd.ne !== 0) throw new CardStatus(SW.WRONG_LENGTH);
   const se = ctx.channel.se;
   const algorithm = HASH_ALGORITHMS.get(se.ht?.algorithm ?? -1) ?? SIGNATURE_ALGORITHMS.get(se.dst?.algorithm ?? -1) ?? SHA256;
   const parsed = parseTlv(cmd.data);
-  const node = parsed.ok && parsed.value.length === 1 ? parsed.value[0] : undefined;
-  if (node === undefined || isPadding(node) || node.constructed) throw new CardStatus(SW.WRONG_DATA);
-  if (node.tag === 0x90) {
-    if (node.value.length !== algorithm.size) throw new CardStatus(SW.WRONG_DATA);
-    ctx.channel.hash = node.value.slice();
-  } else if (node.tag === 0x80) {
-    ctx.channel.hash = new Uint8Array(createHash(algorithm.name).update(node.value).digest());
-  } else throw new CardStatus(SW.WRONG_DATA);
+  const items = parsed.ok ? parsed.value : [];
+  const nodes = items.filter((item): item is TlvPrimitive => !isPadding(item) && !item.constructed);
+  const [first, second] = nodes;
+  if (first === undefined || nodes.length !== items.length) throw new CardStatus(SW.WRONG_DATA);
+  if (nodes.length === 1 && first.tag === 0x90 && first.value.length === algorithm.size) ctx.channel.hash = first.value.slice();
+  else if (nodes.length === 1 && first.tag === 0x80) ctx.channel.hash = new Uint8Array(createHash(algorithm.name).update(first.value).digest());
+  else if (nodes.length === 2 && first.tag === 0x90 && second?.tag === 0x80 && algorithm === SHA256) ctx.channel.hash = resumeSha256(first.value, second.value);
+  else throw new CardStatus(SW.WRONG_DATA);
   return EMPTY;
+}
+
+/** The intermediate form: an empty 90 means nothing hashed yet; otherwise 32 bytes of state and a whole-block bit count. */
+function resumeSha256(intermediate: Uint8Array, tail: Uint8Array): Uint8Array {
+  if (intermediate.length === 0) {
+    if (tail.length >= SHA256_BLOCK_BYTES) throw new CardStatus(SW.WRONG_DATA);
+    return sha256Resume(SHA256_INITIAL_STATE, 0n, tail);
+  }
+  if (intermediate.length !== 40 || tail.length >= SHA256_BLOCK_BYTES) throw new CardStatus(SW.WRONG_DATA);
+  const bits = new DataView(intermediate.buffer, intermediate.byteOffset + 32, 8).getBigUint64(0);
+  if (bits % 512n !== 0n) throw new CardStatus(SW.WRONG_DATA);
+  return sha256Resume(intermediate.subarray(0, 32), bits, tail);
 }
 
 /** PSO: P1-P2 9E9A (COMPUTE DIGITAL SIGNATURE) or 90A0 (HASH). */

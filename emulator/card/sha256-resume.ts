@@ -1,0 +1,75 @@
+/**
+ * SHA-256 (FIPS 180-4 §6.2) resumed from an intermediate state. IAS-ECC's
+ * PSO HASH lets the host hash every complete 64-byte block itself and send
+ * the card only the eight chaining words, the bit count so far and the last
+ * partial block (OpenSC's card-iasecc.c builds `90 {H0..H7 ‖ count} 80
+ * {tail}`). node:crypto cannot start from a given state, hence this module.
+ * @module
+ */
+
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+/** FIPS 180-4 §5.3.3: the initial chaining value. */
+export const SHA256_INITIAL_STATE = new Uint8Array([
+  0x6a, 0x09, 0xe6, 0x67, 0xbb, 0x67, 0xae, 0x85, 0x3c, 0x6e, 0xf3, 0x72, 0xa5, 0x4f, 0xf5, 0x3a,
+  0x51, 0x0e, 0x52, 0x7f, 0x9b, 0x05, 0x68, 0x8c, 0x1f, 0x83, 0xd9, 0xab, 0x5b, 0xe0, 0xcd, 0x19,
+]);
+
+export const SHA256_BLOCK_BYTES = 64;
+
+const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
+
+/** Run the compression function over whole 64-byte blocks from a 32-byte chaining value. */
+export function sha256Blocks(state: Uint8Array, blocks: Uint8Array): Uint8Array {
+  if (state.length !== 32 || blocks.length % SHA256_BLOCK_BYTES !== 0) throw new RangeError('sha256Blocks: a 32-byte state and whole 64-byte blocks');
+  const view = new DataView(state.buffer, state.byteOffset, 32);
+  const h = Uint32Array.from({ length: 8 }, (_, i) => view.getUint32(i * 4));
+  const w = new Uint32Array(64);
+  const data = new DataView(blocks.buffer, blocks.byteOffset, blocks.length);
+  for (let offset = 0; offset < blocks.length; offset += SHA256_BLOCK_BYTES) {
+    for (let t = 0; t < 16; t++) w[t] = data.getUint32(offset + t * 4);
+    for (let t = 16; t < 64; t++) {
+      const a = w[t - 15]!;
+      const b = w[t - 2]!;
+      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
+      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
+      w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) >>> 0;
+    }
+    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
+    for (let t = 0; t < 64; t++) {
+      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) >>> 0;
+      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+      hh = g; g = f; f = e; e = (d + t1) >>> 0;
+      d = c; c = b; b = a; a = (t1 + t2) >>> 0;
+    }
+    h[0] = (h[0]! + a) >>> 0; h[1] = (h[1]! + b) >>> 0; h[2] = (h[2]! + c) >>> 0; h[3] = (h[3]! + d) >>> 0;
+    h[4] = (h[4]! + e) >>> 0; h[5] = (h[5]! + f) >>> 0; h[6] = (h[6]! + g) >>> 0; h[7] = (h[7]! + hh) >>> 0;
+  }
+  const out = new Uint8Array(32);
+  const outView = new DataView(out.buffer);
+  h.forEach((word, i) => outView.setUint32(i * 4, word));
+  return out;
+}
+
+/**
+ * Finish a SHA-256 whose first `bitsDone` bits (a multiple of 512) gave `state`,
+ * over the remaining `tail` (< 64 bytes): FIPS 180-4 §5.1.1 padding, then the
+ * last one or two blocks.
+ */
+export function sha256Resume(state: Uint8Array, bitsDone: bigint, tail: Uint8Array): Uint8Array {
+  if (bitsDone % 512n !== 0n || tail.length >= SHA256_BLOCK_BYTES) throw new RangeError('sha256Resume: whole blocks done and a partial tail');
+  const padded = new Uint8Array(tail.length + 9 <= SHA256_BLOCK_BYTES ? SHA256_BLOCK_BYTES : 2 * SHA256_BLOCK_BYTES);
+  padded.set(tail);
+  padded[tail.length] = 0x80;
+  new DataView(padded.buffer).setBigUint64(padded.length - 8, BigInt.asUintN(64, bitsDone + BigInt(tail.length) * 8n));
+  return sha256Blocks(state, padded);
+}
