@@ -87,8 +87,11 @@ export {
   exchangeMs,
   lineBytes,
   lineMs,
+  loadProfileTiming,
+  loadTimingFile,
   processingMs,
   type ProfileTiming,
+  type TimedProfile,
   type TimingProtocol,
 } from './timing/profile-timing.js';
 export { withTiming } from './timing/with-timing.js';

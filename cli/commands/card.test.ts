@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,40 @@ test('card serve --persona serves a doctor\'s CPS3: its ATR and its application'
     t.is(await served, 0);
     vpcd.close();
   }
+});
+
+test('card serve --realistic answers at the pace of the persona\'s real card (CPS3: about 30 ms for VERIFY)', async (t) => {
+  const vpcd = await fakeVpcd();
+  const stop = new AbortController();
+  const served = main(['card', 'serve', '--persona', 'dr-benali', '--realistic', '--state', stateDir(), '--port', String(vpcd.port)], COMMANDS, {
+    out: () => undefined,
+    err: () => undefined,
+    signal: stop.signal,
+  });
+  try {
+    await vpcd.exchange('04');
+    await vpcd.send('01');
+    const start = performance.now();
+    t.regex(await vpcd.exchange('00 20 00 01'), /^63 C3$/, 'the empty VERIFY: 3 tries left');
+    t.true(performance.now() - start >= 30, 'the CPS3 timing data gives VERIFY 30 ms of processing');
+  } finally {
+    stop.abort();
+    t.is(await served, 0);
+    vpcd.close();
+  }
+});
+
+test('card serve: --realistic needs a persona and excludes --timing; a bad timing file is invalid input', async (t) => {
+  t.is((await runCli('card', 'serve', '--image', generic, '--realistic')).code, 2);
+  t.is((await runCli('card', 'serve', '--persona', 'dr-benali', '--realistic', '--timing', 'x.json')).code, 2);
+  const bad = join(stateDir(), 'timing.json');
+  writeFileSync(bad, JSON.stringify({ baud: -1, protocol: 'T=1', perCommand: {}, default: 0 }));
+  const r = await runCli('card', 'serve', '--persona', 'dr-benali', '--state', stateDir(), '--timing', bad);
+  t.is(r.code, 1);
+  t.regex(r.err, /timing\.baud must be a positive number/);
+  const notJson = await runCli('card', 'serve', '--persona', 'dr-benali', '--state', stateDir(), '--timing', generic.replace('.json', '.missing'));
+  t.is(notJson.code, 1);
+  t.regex(notJson.err, /cannot use .* as a timing file/);
 });
 
 test('card serve --persona with an unknown id is invalid input', async (t) => {

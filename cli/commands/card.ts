@@ -3,11 +3,10 @@
  * real PC/SC software through pcscd + vpcd.
  * @module
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import {
-  checkProfileTiming,
   createNullCard,
   createVpcdClient,
   ensurePcscd,
@@ -18,6 +17,8 @@ import {
   loadFaultPlan,
   loadPatients,
   loadPersona,
+  loadProfileTiming,
+  loadTimingFile,
   openCard,
   openCps,
   openVitale,
@@ -32,6 +33,7 @@ import {
   type StorageHooks,
   type FileTraceSink,
   type ProfileTiming,
+  type TimedProfile,
   type VirtualCard,
 } from '../../emulator/index.js';
 import { describeError } from '../../protocol/index.js';
@@ -61,7 +63,9 @@ const USAGE = [
   '  --pcscd           start (or reuse) pcscd with the TCP_NODELAY shim first',
   '  --seed <n>        seed of GET CHALLENGE and of the fault plan (default 1)',
   '  --faults <file>   a fault plan (test-vectors/faults/schema/fault-plan.schema.json)',
-  '  --timing <file>   answer at a real card\'s pace (ProfileTiming JSON)',
+  '  --realistic       answer at the pace of the real card of the persona\'s profile',
+  '                    (test-vectors/cards/timing/: CPS3, Vitale 1 or Vitale 2)',
+  '  --timing <file>   answer at the pace of a ProfileTiming file instead',
   '  --trace <file>    append an APDU trace as JSON lines (PINs redacted)',
 ].join('\n');
 
@@ -93,6 +97,13 @@ function integer(text: string | undefined, name: string, fallback: number): numb
   return n;
 }
 
+/** The card to serve, its default vpcd port, and the profile whose timing `--realistic` uses. */
+interface ServedCard {
+  readonly card: Card;
+  readonly port: number;
+  readonly profile?: TimedProfile;
+}
+
 interface CardSource {
   readonly image?: string | undefined;
   readonly persona?: string | undefined;
@@ -107,7 +118,7 @@ interface CardSource {
  * use and the copy is the card from then on (key files keep resolving next
  * to the original); a persona's card is built from its data the same way.
  */
-async function openServedCard(source: CardSource): Promise<{ card: Card; port: number } | string> {
+async function openServedCard(source: CardSource): Promise<ServedCard | string> {
   const given = [source.image, source.persona].filter((v) => v !== undefined).length + (source.null ? 1 : 0);
   if (given !== 1) throw new UsageError('give exactly one of --persona, --image and --null');
   // The bi-fente convention: the CPS in slot 0, the Vitale in slot 1.
@@ -117,8 +128,8 @@ async function openServedCard(source: CardSource): Promise<{ card: Card; port: n
     if (typeof persona === 'string') return persona;
     const options = { stateDir: source.stateDir, seed: source.seed, storageHooks: source.hooks };
     return persona.kind === 'doctor'
-      ? { card: await openCps(persona.id, options), port: VPCD_PORT_SLOT0 }
-      : { card: await openVitale(persona.id, options), port: VPCD_PORT_SLOT1 };
+      ? { card: await openCps(persona.id, options), port: VPCD_PORT_SLOT0, profile: 'cps3' }
+      : { card: await openVitale(persona.id, options), port: VPCD_PORT_SLOT1, profile: persona.card.generation };
   }
   const image = source.image!;
   if (!existsSync(image)) return `cannot open ${image}: no such file`;
@@ -129,6 +140,15 @@ async function openServedCard(source: CardSource): Promise<{ card: Card; port: n
   }
   const opened = openCard(fileStorage(state, { baseDir: dirname(resolve(image)), hooks: source.hooks }), { seed: source.seed });
   return opened.ok ? { card: opened.value, port: VPCD_PORT_SLOT0 } : `cannot open ${state}: ${describeError(opened.error)}`;
+}
+
+/** A timing file, or why it cannot be used. */
+function readTiming(path: string): ProfileTiming | string {
+  try {
+    return loadTimingFile(path);
+  } catch (error) {
+    return `cannot use ${path} as a timing file: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 async function serve(args: readonly string[], io: Io): Promise<number> {
@@ -143,9 +163,17 @@ async function serve(args: readonly string[], io: Io): Promise<number> {
     seed: { type: 'string' },
     faults: { type: 'string' },
     timing: { type: 'string' },
+    realistic: { type: 'boolean', default: false },
     trace: { type: 'string' },
   });
   const seed = integer(values.seed, '--seed', 1);
+  if (values.realistic && values.timing !== undefined) throw new UsageError('give --realistic or --timing, not both');
+  if (values.realistic && values.persona === undefined) throw new UsageError('--realistic needs --persona (the timing is the profile\'s); use --timing <file> for an image');
+  const timing = values.timing === undefined ? undefined : readTiming(values.timing);
+  if (typeof timing === 'string') {
+    io.err(`bifente card: ${timing}\n`);
+    return EXIT.invalid;
+  }
   // A fault plan's tear "inside" cuts the card's next write through its storage.
   const tearing = tearingSwitch();
   const opened = await openServedCard({ image: values.image, persona: values.persona, null: values.null, stateDir: values.state, seed, hooks: tearing.hooks });
@@ -157,10 +185,8 @@ async function serve(args: readonly string[], io: Io): Promise<number> {
   const port = integer(values.port, '--port', opened.port);
   let virtual: VirtualCard = fromCard(card);
   if (values.faults !== undefined) virtual = withFaults(virtual, await loadFaultPlan(values.faults), { seed, tearing });
-  if (values.timing !== undefined) {
-    const timing = checkProfileTiming(JSON.parse(readFileSync(values.timing, 'utf8')) as ProfileTiming);
-    virtual = withTiming(virtual, timing);
-  }
+  const pace = timing ?? (values.realistic && opened.profile !== undefined ? loadProfileTiming(opened.profile) : undefined);
+  if (pace !== undefined) virtual = withTiming(virtual, pace);
   let trace: FileTraceSink | undefined;
   if (values.trace !== undefined) {
     trace = fileTraceSink(values.trace);

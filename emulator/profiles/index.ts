@@ -48,4 +48,4 @@ export {
   type DirectoryApplication,
   type DirectoryFile,
 } from './vitale-data.js';
-export { loadVitalePki, loadVitaleTiming, openVitale, patientCardImage, type OpenVitaleOptions } from './vitale.js';
+export { loadVitalePki, openVitale, patientCardImage, type OpenVitaleOptions } from './vitale.js';

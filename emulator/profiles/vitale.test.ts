@@ -14,7 +14,8 @@ import { loadPatients, loadPersona, PKI_DIR, type Patient } from '../personas/in
 import { COVERAGE_SITUATION_CODE } from './vitale-data.js';
 import { VITALE1_ATR, vitale1Image, vitaleImage } from './vitale-image.js';
 import { exchangeMs } from '../timing/profile-timing.js';
-import { loadVitalePki, loadVitaleTiming, openVitale, patientCardImage } from './vitale.js';
+import { loadVitalePki, openVitale, patientCardImage } from './vitale.js';
+import { loadProfileTiming } from '../timing/profile-timing.js';
 
 const patient = async (id: string) => (await loadPersona(id)) as Patient;
 const family = await patient('pt-durand-family');
@@ -197,8 +198,8 @@ test('openVitale creates the image on first use, then reuses the stored file', a
 });
 
 test('timing data: the Vitale 2 line rate is the one its ATR offers (TA1 = 13: Fi 372, Di 4); a 256-byte read costs more on a Vitale 1', async (t) => {
-  const v2 = loadVitaleTiming('vitale-2');
-  const v1 = loadVitaleTiming('vitale-1');
+  const v2 = loadProfileTiming('vitale-2');
+  const v1 = loadProfileTiming('vitale-1');
   const atr = parseAtr(hex('3B 75 13 00 00 47 09 EA 90 00'));
   t.true(atr.ok && atr.value.groups[0]?.ta === 0x13);
   t.is(v2.baud, (3_571_200 / 372) * 4);

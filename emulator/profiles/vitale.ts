@@ -7,11 +7,9 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CardImageJson } from '../card/card-image.js';
 import { openCard, type CardOs, type CardOsOptions } from '../card/card-os.js';
 import { fileStorage, type StorageHooks } from '../card/storage.js';
-import { checkProfileTiming, type ProfileTiming } from '../timing/profile-timing.js';
 import { loadPersona, loadPkiIndex, PKI_DIR, type Patient } from '../personas/index.js';
 import { ProfileOpenError } from './cps.js';
 import { vitale1Image, vitaleImage, type VitaleImageOptions, type VitaleKeyMaterial } from './vitale-image.js';
@@ -60,9 +58,3 @@ export async function openVitale(patientId: string, options: OpenVitaleOptions):
   return opened.value;
 }
 
-/** The timing data of a Vitale generation (`test-vectors/cards/timing/vitale1.json` or `vitale2.json`, OURS), checked. */
-export function loadVitaleTiming(generation: Patient['card']['generation']): ProfileTiming {
-  const path = fileURLToPath(new URL(`../../test-vectors/cards/timing/${generation.replace('-', '')}.json`, import.meta.url));
-  const { baud, protocol, perCommand, default: fallback } = JSON.parse(readFileSync(path, 'utf8')) as ProfileTiming;
-  return checkProfileTiming({ baud, protocol, perCommand, default: fallback });
-}

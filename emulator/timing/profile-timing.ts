@@ -5,6 +5,8 @@
  * "Physical limits": about 250 ms for a CPS signature, 30 ms for VERIFY).
  * @module
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseCommandApdu, toHex } from '../../protocol/index.js';
 
 /** The transmission protocol the timing model frames bytes for. */
@@ -48,6 +50,20 @@ export function checkProfileTiming(timing: ProfileTiming): ProfileTiming {
     if (!(ms >= 0)) throw new RangeError(`timing.perCommand["${key}"] must be a time >= 0 ms`);
   }
   return timing;
+}
+
+/** The profiles that ship timing data (`test-vectors/cards/timing/<name>.json`, OURS). */
+export type TimedProfile = 'cps3' | 'vitale-1' | 'vitale-2';
+
+/** Read and check a timing file (`$schema` and `description` are ignored); throws RangeError or SyntaxError naming the problem. */
+export function loadTimingFile(path: string): ProfileTiming {
+  const { baud, protocol, perCommand, default: fallback } = JSON.parse(readFileSync(path, 'utf8')) as ProfileTiming;
+  return checkProfileTiming({ baud, protocol, perCommand: perCommand ?? {}, default: fallback });
+}
+
+/** The shipped timing of a profile: the pace of the real card. */
+export function loadProfileTiming(profile: TimedProfile): ProfileTiming {
+  return loadTimingFile(fileURLToPath(new URL(`../../test-vectors/cards/timing/${profile.replace('-', '')}.json`, import.meta.url)));
 }
 
 /** Milliseconds that `bytes` characters take on the line. */
