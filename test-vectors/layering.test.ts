@@ -22,6 +22,7 @@ const refused = [
   ['drivers/bad-deep.ts', 'Import protocol/ only through protocol/index.js'],
   ['emulator/bad-sibling.ts', 'emulator/ may not import drivers/'],
   ['terminal/bad-cli.ts', 'terminal/ may not import cli/'],
+  ['drivers/bad-emulator.ts', 'drivers/ may not import emulator/'],
 ] as const;
 
 test('lint refuses imports against the dependency direction', async (t) => {
@@ -39,4 +40,10 @@ test('lint accepts an allowed import through index.js', async (t) => {
   const byFile = await lintFixtures();
   t.deepEqual(byFile.get('emulator/good.ts'), []);
   t.deepEqual(byFile.get('terminal/good.ts'), []);
+});
+
+test('a test of drivers/ may compose the emulator\'s cards; drivers/ code may not', async (t) => {
+  const byFile = await lintFixtures();
+  t.deepEqual(byFile.get('drivers/good-emulator.test.ts'), []);
+  t.true((byFile.get('drivers/bad-emulator.ts') ?? []).some((m) => m.includes('drivers/ may not import emulator/')));
 });

@@ -1,0 +1,2 @@
+import { x } from '../emulator/index.js';
+export const y = x;
