@@ -47,6 +47,9 @@ interface BenchResult {
   met: boolean | null;
   rmePercent: number;
   samples: number;
+  /** Latency of one operation in ms (a call's latency / opsPerCall: exact when opsPerCall is 1). */
+  p50Ms: number;
+  p99Ms: number;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +65,8 @@ function findBenchFiles(dir: string): string[] {
   }
   return out.sort();
 }
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 async function main(): Promise<void> {
   const listOnly = process.argv[2] === '--list';
@@ -106,6 +111,8 @@ async function main(): Promise<void> {
         met: c.target === undefined ? null : value >= c.target,
         rmePercent: Math.round(r.throughput.rme * 100) / 100,
         samples: r.latency.samplesCount,
+        p50Ms: round3(r.latency.p50 / c.opsPerCall),
+        p99Ms: round3(r.latency.p99 / c.opsPerCall),
       });
     }
   }
@@ -134,6 +141,8 @@ async function main(): Promise<void> {
       target: r.target === null ? '' : `${r.target.toLocaleString('en-US')} ${r.unit}`,
       met: r.met === null ? '' : r.met ? 'yes' : 'NO',
       '±%': r.rmePercent,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
       samples: r.samples,
     })),
   );

@@ -1,0 +1,19 @@
+/**
+ * drivers/: one reader interface over every card transport, and the link
+ * transports between the terminal and the PC. Native modules load lazily
+ * inside their own folder.
+ * @module
+ */
+export { DriverError, isDriverError, type DriverErrorCode } from './core/errors.js';
+export type {
+  CardProtocol,
+  Disposition,
+  OpenOptions,
+  ReaderDescriptor,
+  ReaderPort,
+  ReaderTransport,
+  ShareMode,
+  TransmitOptions,
+  TransportEvent,
+} from './core/transport.js';
+export type { LinkPort, LinkPortEvent } from './core/link-port.js';
