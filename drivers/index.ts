@@ -17,3 +17,4 @@ export type {
   TransportEvent,
 } from './core/transport.js';
 export type { LinkPort, LinkPortEvent } from './core/link-port.js';
+export * from './pkcs11/index.js';

@@ -32,6 +32,12 @@ export type DriverErrorCode =
   | 'not-found'
   /** The object was closed (by the caller or a disconnect) before or during the call. */
   | 'closed'
+  /** A token or PIN pad refused the PIN (PKCS#11 CKR_PIN_INCORRECT); on a card it is SW 63Cx, data. */
+  | 'pin-incorrect'
+  /** The PIN is blocked (CKR_PIN_LOCKED; on a card SW 6983). */
+  | 'pin-locked'
+  /** The operation needs a login first (CKR_USER_NOT_LOGGED_IN). */
+  | 'not-logged-in'
   /** The operation is not available on this transport or device. */
   | 'not-supported'
   /** Anything else the native layer reported; the message and cause say what. */
