@@ -18,3 +18,5 @@ export type {
 } from './core/transport.js';
 export type { LinkPort, LinkPortEvent } from './core/link-port.js';
 export * from './pkcs11/index.js';
+export * from './session/index.js';
+export * from './in-process/index.js';
