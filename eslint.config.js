@@ -24,7 +24,8 @@ export const ALLOWED = {
 /**
  * Tests (and their helpers and benchmarks) of drivers/ and test-vectors/ may
  * also compose the emulator's cards (issue 5: the cards are composed by the
- * test, never imported by drivers/ itself).
+ * test, never imported by drivers/ itself). Each transport's run of the
+ * conformance suite lives in test-vectors/conformance/.
  */
 const TEST_ALLOWED = {
   drivers: [...ALLOWED.drivers, 'emulator'],

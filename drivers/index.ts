@@ -20,3 +20,4 @@ export type { LinkPort, LinkPortEvent } from './core/link-port.js';
 export * from './pkcs11/index.js';
 export * from './session/index.js';
 export * from './in-process/index.js';
+export * from './ccid/index.js';
