@@ -17,7 +17,9 @@ export type {
   TransportEvent,
 } from './core/transport.js';
 export type { LinkPort, LinkPortEvent } from './core/link-port.js';
+export { untilCardPresence } from './core/presence.js';
 export * from './pkcs11/index.js';
 export * from './session/index.js';
 export * from './in-process/index.js';
 export * from './ccid/index.js';
+export * from './pcsc/index.js';
