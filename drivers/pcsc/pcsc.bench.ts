@@ -3,14 +3,16 @@
  * SELECT MF + READ BINARY script against the emulated Vitale (six
  * beneficiaries, about 180 bytes a READ BINARY) through pcscd + vpcd + the
  * TCP_NODELAY shim. Issue 5's targets: at least 2,500 APDU/s, within 10 %
- * of the bare loop. The driver case uses the ReaderPort (drivers/session
- * exports no way to wrap a port alone yet).
+ * of the bare loop. The driver case goes the whole way an application
+ * does: ReaderManager, CardSession (queue, deadline, GET RESPONSE chaining,
+ * response parsing), then the PC/SC port.
  */
 import { createRequire } from 'node:module';
 import { ensurePcscd, lockVpcdReaders, missingPcscPrerequisites, releasePcscd, type VpcdClient } from '../../emulator/index.js';
 import { hex } from '../../protocol/index.js';
 import type { BenchCase, BenchRatio } from '../../bench/run.js';
-import type { ReaderPort, ReaderTransport } from '../core/transport.js';
+import type { ReaderTransport } from '../core/transport.js';
+import { createReaderManager, type CardSession } from '../session/index.js';
 import { createPcscTransport } from './pcsc-transport.js';
 import type { PcscliteContext, PcscliteFactory, PcscliteReader } from './pcsclite-module.js';
 import { cardShown, PORT0, READER0, serveCard } from './test-support.js';
@@ -53,21 +55,21 @@ function served(): { setup(): Promise<ReaderTransport>; teardown(): Promise<void
 
 function driverCase(): BenchCase {
   const card = served();
-  let port: ReaderPort | undefined;
+  let session: CardSession | undefined;
   return {
-    name: 'pcsc driver: emulated Vitale 2 via pcscd+vpcd, SELECT + READ BINARY (ReaderPort)',
+    name: 'pcsc driver: emulated Vitale 2 via pcscd+vpcd, SELECT + READ BINARY (CardSession)',
     unit: 'ops/s',
     opsPerCall: ROUNDS * SCRIPT.length,
     target: 2500,
     skip: missing,
     async setup() {
-      port = await (await card.setup()).open(READER0, { share: 'shared', protocols: ['T=0', 'T=1'] });
+      session = await createReaderManager(await card.setup()).reader(READER0).connect();
     },
     async fn() {
-      for (let i = 0; i < ROUNDS; i++) for (const apdu of SCRIPT) await port!.transmit(apdu);
+      for (let i = 0; i < ROUNDS; i++) for (const apdu of SCRIPT) await session!.transmit(apdu);
     },
     async teardown() {
-      await port?.close('leave');
+      await session?.disconnect('leave');
       await card.teardown();
     },
   };
