@@ -23,3 +23,6 @@ export * from './session/index.js';
 export * from './in-process/index.js';
 export * from './ccid/index.js';
 export * from './pcsc/index.js';
+export * from './serial/index.js';
+export * from './hid/index.js';
+export * from './link/index.js';

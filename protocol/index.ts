@@ -16,3 +16,4 @@ export * from './ccid/index.js';
 export * from './vpcd/index.js';
 export * from './tlv/index.js';
 export * from './nir/index.js';
+export * from './link/index.js';
