@@ -53,18 +53,22 @@ export class CcidPort implements ReaderPort {
   #removed = false;
   readonly #pending = new Set<(error: DriverError) => void>();
 
+  /** @internal The device this port speaks through (the transport matches events to ports by it). */
+  readonly device: CcidDevice;
+
   private constructor(
-    readonly device: CcidDevice,
+    device: CcidDevice,
     readonly slot: number,
     readonly reader: string,
     powered: Powered,
     private readonly protocols: readonly CardProtocol[],
     private readonly onClose: (port: CcidPort) => void,
   ) {
+    this.device = device;
     this.#powered = powered;
   }
 
-  /** Power the card in `slot` and open a port on it. */
+  /** @internal Power the card in `slot` and open a port on it (the transport does it). */
   static async open(device: CcidDevice, slot: number, reader: string, options: OpenOptions, onClose: (port: CcidPort) => void): Promise<CcidPort> {
     const powered = await powerUp(device, slot, options.protocols, options.signal);
     return new CcidPort(device, slot, reader, powered, options.protocols, onClose);

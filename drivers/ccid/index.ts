@@ -19,5 +19,5 @@ export type {
 } from './usb-api.js';
 // A software CCID reader behind a mimic of `usb` 3.1: integrators test CCID
 // host code with no hardware (the cards are any objects answering APDUs).
-export { MimicUsb, MimicUsbDevice, napiError, type UsbFunction } from './mimic/usb-mimic.js';
+export { MimicConnectionEvent, MimicUsb, MimicUsbDevice, napiError, type UsbFunction } from './mimic/usb-mimic.js';
 export { SoftwareCcidReader, softwareReaderDescriptor, t1Atr, type HostileReply, type SlotCard, type SoftwareReaderOptions } from './mimic/software-reader.js';

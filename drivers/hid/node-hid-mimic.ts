@@ -61,14 +61,16 @@ interface Plugged {
 
 /** The mimic's `HIDAsync`: one open handle. */
 export class MimicHidAsync extends EventEmitter {
+  readonly #device: Plugged;
   #closed = false;
   #reading = false;
   readonly #queue: Buffer[] = [];
   #waiting: ((report: Buffer) => void) | undefined;
 
   /** @internal Use {@link NodeHidMimic.HIDAsync.open}. */
-  constructor(readonly device: Plugged) {
+  constructor(device: Plugged) {
     super();
+    this.#device = device;
     this.on('newListener', (event: string) => {
       if (event === 'data') process.nextTick(() => this.resume());
     });
@@ -115,13 +117,13 @@ export class MimicHidAsync extends EventEmitter {
     } else throw new TypeError('unexpected data to send, expecting an array or buffer');
     await new Promise((resolve) => setImmediate(resolve));
     if (message.length === 0) throw new Error('Cannot write to hid device: Zero buffer/length');
-    if (!this.device.present) throw new Error('Cannot write to hid device: No such device');
+    if (!this.#device.present) throw new Error('Cannot write to hid device: No such device');
     // usbhid drops a zero report id before the transfer; a numbered report keeps it.
     const body = message[0] === 0 ? message.subarray(1) : message;
-    const packetSize = this.device.reportSize + (this.device.reportId === 0 ? 0 : 1);
+    const packetSize = this.#device.reportSize + (this.#device.reportId === 0 ? 0 : 1);
     for (let at = 0; at < body.length; at += packetSize) {
       const packet = body.subarray(at, at + packetSize);
-      this.device.firmware.data(new Uint8Array(packet));
+      this.#device.firmware.data(new Uint8Array(packet));
     }
     return message.length;
   }
@@ -132,7 +134,7 @@ export class MimicHidAsync extends EventEmitter {
     if (timeOut !== undefined && typeof timeOut !== 'number') throw new TypeError('time out parameter must be a number');
     const queued = this.#queue.shift();
     if (queued !== undefined) return queued;
-    if (!this.device.present) throw new Error('could not read data from device: hid_read_timeout: unexpected poll error (device disconnected)');
+    if (!this.#device.present) throw new Error('could not read data from device: hid_read_timeout: unexpected poll error (device disconnected)');
     return new Promise<Buffer>((resolve) => {
       const timer = timeOut === undefined ? undefined : setTimeout(() => {
         this.#waiting = undefined;
@@ -152,7 +154,7 @@ export class MimicHidAsync extends EventEmitter {
   resume(): void {
     if (this.listenerCount('data') === 0 || this.#closed) return;
     if (this.#reading) throw new TypeError('read is already running');
-    if (!this.device.present) {
+    if (!this.#device.present) {
       setImmediate(() => this.emit('error', DISCONNECTED));
       return;
     }
@@ -162,14 +164,14 @@ export class MimicHidAsync extends EventEmitter {
 
   async getDeviceInfo(): Promise<NodeHidDeviceInfo> {
     if (this.#closed) throw new TypeError('device has been closed');
-    return { ...this.device.info };
+    return { ...this.#device.info };
   }
 
   async close(): Promise<void> {
     if (this.#closed) throw new TypeError('device is already closed');
     this.#closed = true;
     this.#reading = false;
-    this.device.handles.delete(this);
+    this.#device.handles.delete(this);
     await new Promise((resolve) => setImmediate(resolve));
     this.removeAllListeners();
   }

@@ -14,5 +14,6 @@ export {
   type LinkRequestHandler,
   type LinkRequestOptions,
   type OpenLinkOptions,
+  type WithoutRequestId,
 } from './open-link.js';
 export { createMemoryLinkPair, type MemoryLinkOptions } from './memory-link.js';

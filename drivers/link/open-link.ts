@@ -45,7 +45,8 @@ export interface OpenLinkOptions extends LinkSessionOptions {
   readonly nonce?: number;
 }
 
-type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
+/** A link message as the caller writes it: the runner assigns the request id. */
+export type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
 /** A request as the caller writes it: the link assigns the request id. */
 export type LinkRequestBody = WithoutRequestId<LinkRequest>;

@@ -68,6 +68,7 @@ export const PCSCLITE_INSTALL_HINT =
 let loaded: Promise<PcscliteFactory> | undefined;
 
 /**
+ * @internal The typed pcsclite module for this folder and the tests that check it is here.
  * Import `pcsclite` once (later calls share the first result). Rejects with
  * `DriverError('not-installed')` naming the packages when it will not load
  * (not installed, or its native part not built).

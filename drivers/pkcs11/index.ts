@@ -7,5 +7,5 @@
 export { openPkcs11, type OpenSessionOptions, type Pkcs11Module, type Pkcs11ModuleInfo, type Pkcs11Slot, type Pkcs11Token } from './module.js';
 export type { FindKeysOptions, Pkcs11Session } from './session.js';
 export type { FindOptions, KeyClass, KeyType, ObjectHandle, Pkcs11Certificate, Pkcs11Key } from './objects.js';
-export { SIGN_MECHANISMS, type SignMechanism } from './mechanisms.js';
+export { CKM, SIGN_MECHANISMS, type SignMechanism } from './mechanisms.js';
 export { Pkcs11Error } from './errors.js';

@@ -8,7 +8,7 @@
  */
 
 /** CKM_* values (PKCS#11 v2.40 pkcs11t.h). */
-const CKM = {
+export const CKM = {
   'RSA-PKCS': 0x0001,
   'SHA1-RSA-PKCS': 0x0006,
   'SHA256-RSA-PKCS': 0x0040,

@@ -250,7 +250,7 @@ export class MimicUsbDevice {
 }
 
 /** usb's `ConnectionEvent`: an Event with a `device` getter. */
-class MimicConnectionEvent extends Event {
+export class MimicConnectionEvent extends Event {
   constructor(
     type: 'connect' | 'disconnect',
     readonly device: MimicUsbDevice,
