@@ -3,7 +3,7 @@
  * (SCardConnect / SCardTransmit / SCardDisconnect through pcscd).
  * @module
  */
-import { DriverError } from '../core/errors.js';
+import { DriverError, isDriverError } from '../core/errors.js';
 import type { CardProtocol, Disposition, ReaderPort, ShareMode, TransmitOptions } from '../core/transport.js';
 import { pcscError } from './pcsc-errors.js';
 import type { PcscliteReader } from './pcsclite-module.js';
@@ -13,8 +13,26 @@ import type { ReaderLocks } from './transaction-lock.js';
 const SHORT_RESPONSE_MAX = 258;
 /** Response buffer for an extended command: Ne up to 65536 plus SW1 SW2. */
 const EXTENDED_RESPONSE_MAX = 65538;
-/** pcscd notices a vanished card at its next presence poll, every 400 ms (DOMAIN.md). */
-const PRESENCE_POLL_GRACE_MS = 1000;
+/** pcscd notices a vanished card at its next presence poll, every 400 ms (DOMAIN.md); a loaded machine may take a few polls. */
+const PRESENCE_POLL_GRACE_MS = 2000;
+
+/** How long close() waits for SCardDisconnect: a pcscd that never answers must not hang the caller. */
+const RELEASE_WAIT_MS = 5000;
+
+/** `promise`, or nothing after `ms` (the promise goes on alone; its failure is dropped with it). */
+async function boundedWait(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  promise.catch(() => undefined);
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** What a port needs from its transport. */
 export interface PortLink {
@@ -98,14 +116,20 @@ export class PcscPort implements ReaderPort {
       const native = this.link.native;
       const extended = command.length > 5 && command[4] === 0;
       const count = this.link.eventCount();
-      const response = await this.native<Buffer>(`sending an APDU to "${this.reader}"`, (done) =>
-        native.transmit(Buffer.from(command.buffer, command.byteOffset, command.byteLength), extended ? EXTENDED_RESPONSE_MAX : SHORT_RESPONSE_MAX, this.protocolValue(), done),
-      );
+      const removed = () => new DriverError('card-removed', `the card in "${this.reader}" was removed during the exchange`);
+      let response: Buffer;
+      try {
+        response = await this.native<Buffer>(`sending an APDU to "${this.reader}"`, (done) =>
+          native.transmit(Buffer.from(command.buffer, command.byteOffset, command.byteLength), extended ? EXTENDED_RESPONSE_MAX : SHORT_RESPONSE_MAX, this.protocolValue(), done),
+        );
+      } catch (error) {
+        // A card pulled mid-exchange may also fail the exchange itself (SCARD_E_NOT_TRANSACTED) before pcscd's poll sees it gone.
+        if (isDriverError(error, 'card-unresponsive') && (await this.link.cardLeft(count, PRESENCE_POLL_GRACE_MS))) throw removed();
+        throw error;
+      }
       if (response.length >= 2) return new Uint8Array(response);
       // vpcd answers an empty response when the card leaves mid-exchange; pcscd sees the removal at its next poll.
-      if (await this.link.cardLeft(count, PRESENCE_POLL_GRACE_MS)) {
-        throw new DriverError('card-removed', `the card in "${this.reader}" was removed during the exchange`);
-      }
+      if (await this.link.cardLeft(count, PRESENCE_POLL_GRACE_MS)) throw removed();
       throw new DriverError('protocol-error', `"${this.reader}" answered ${response.length} byte(s), no status word`);
     });
   }
@@ -153,7 +177,7 @@ export class PcscPort implements ReaderPort {
     });
     // A call still in pcsclite's thread holds the reader until the card answers: close does not wait for it.
     if (busy) release.catch(() => undefined);
-    else await release;
+    else await boundedWait(release, RELEASE_WAIT_MS);
   }
 
   private native<T>(what: string, start: (done: (error: Error | null | undefined, value: T) => void) => void): Promise<T> {
