@@ -23,6 +23,7 @@ import {
   type LinkSessionState,
   type LinkSessionStats,
   type LinkStep,
+  concatBytes,
 } from '../../protocol/index.js';
 import { DriverError } from '../core/errors.js';
 import type { LinkPort } from '../core/link-port.js';
@@ -122,7 +123,7 @@ export function openLink(port: LinkPort, options: OpenLinkOptions = {}): Link {
 
   function write(out: readonly Uint8Array[]): void {
     if (out.length === 0) return;
-    const writes = port.maxWrite === Infinity ? [out.length === 1 ? out[0]! : concat(out)] : out;
+    const writes = port.maxWrite === Infinity ? [out.length === 1 ? out[0]! : concatBytes(...out)] : out;
     for (const bytes of writes) {
       writing = writing.then(() => (closed ? undefined : port.write(bytes)));
     }
@@ -293,16 +294,4 @@ export function openLink(port: LinkPort, options: OpenLinkOptions = {}): Link {
       await port.close();
     },
   };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
