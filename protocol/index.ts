@@ -17,3 +17,4 @@ export * from './vpcd/index.js';
 export * from './tlv/index.js';
 export * from './nir/index.js';
 export * from './link/index.js';
+export * from './fse/index.js';

@@ -1,0 +1,6 @@
+/**
+ * terminal/: the portable bi-fente reader's firmware, pure (time from an
+ * injected clock, I/O from drivers/ through actors).
+ * @module
+ */
+export * from './billing/index.js';
