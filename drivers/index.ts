@@ -26,3 +26,4 @@ export * from './pcsc/index.js';
 export * from './serial/index.js';
 export * from './hid/index.js';
 export * from './link/index.js';
+export * from './store/index.js';
