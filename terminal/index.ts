@@ -4,3 +4,5 @@
  * @module
  */
 export * from './billing/index.js';
+export * from './machines/index.js';
+export * from './ui/index.js';
