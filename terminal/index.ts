@@ -6,3 +6,4 @@
 export * from './billing/index.js';
 export * from './machines/index.js';
 export * from './ui/index.js';
+export * from './firmware/index.js';

@@ -8,7 +8,8 @@ import { atrCommand } from './atr.js';
 import { cardCommand } from './card.js';
 import { demoCommand } from './demo.js';
 import { nirCommand } from './nir.js';
+import { terminalCommand } from './terminal.js';
 import { tlvCommand } from './tlv.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand];
+export const COMMANDS: readonly Command[] = [demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand, terminalCommand];
