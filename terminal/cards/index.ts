@@ -7,6 +7,7 @@
 export { READ_CHUNK, readBinaryAt, readTransparent, transmitOk } from './card-io.js';
 export {
   MAX_BENEFICIARIES,
+  type Parsed as VitaleParsed,
   parseVitaleBeneficiaries,
   parseVitaleInsured,
   parseVitaleRights,

@@ -78,7 +78,8 @@ export interface VitaleCardData {
 /** Why Vitale data does not parse. */
 export type VitaleDataReason = 'bad-tlv' | 'missing-field' | 'bad-field' | 'inconsistent';
 
-type Parsed<T> = ParseResult<T, VitaleDataReason>;
+/** What the Vitale parsers return: the value, or a typed failure with its field path. */
+export type Parsed<T> = ParseResult<T, VitaleDataReason>;
 
 class Refusal {
   constructor(readonly reason: VitaleDataReason, readonly message: string, readonly path: string) {}
