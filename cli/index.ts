@@ -6,3 +6,4 @@
 export { main } from './main.js';
 export { COMMANDS } from './commands/index.js';
 export { EXIT, UsageError, type Command, type Io } from './command.js';
+export { DEFAULT_DOCTOR, runDay, summaryText, type DayOptions, type DayReport, type DayResult } from './day/index.js';

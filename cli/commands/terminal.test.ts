@@ -34,14 +34,14 @@ test('a script boots the terminal, inserts the CPS, types the PIN (masked) and c
   t.is(r.code, 0, r.err);
   const shown = screens(r.out);
   t.deepEqual(shown.map((s) => s.label), ['allumage', 'CPS dr-benali inseree', '****', 'enter', 'down', 'up', 'enter']);
-  t.is(shown[0]!.display, 'bifente|Inserer carte CPS||Batterie 99%');
+  t.is(shown[0]!.display, 'bifente|Inserer carte CPS|0 FSE - 0 lot(s)|Batterie 99%');
   t.is(shown[0]!.status, 'Batterie 99% | FSE stockees: 0 | CPS: vide | Vitale: vide');
   t.is(shown[1]!.display, 'Code porteur :|||Valider ou Corriger');
   t.regex(shown[1]!.status, /CPS: prete/);
   t.is(shown[2]!.display, 'Code porteur :|****||Valider ou Corriger');
   t.is(shown[3]!.display, 'Situation 1/2|CABINET DE PEDIATRIE|No 751000043|Valider ou choisir');
   t.is(shown[4]!.display.split('|')[3], 'Non facturable');
-  t.regex(shown[6]!.display, /^CPS prete\|CABINET DE PEDIATRIE\|Valider: menu\|Batterie \d+%$/);
+  t.regex(shown[6]!.display, /^CPS prete\|CABINET DE PEDIATRIE\|0 FSE - 0 lot\(s\)\|Batterie \d+%$/);
   t.false(r.out.includes(pin), 'the PIN never reaches the output');
   t.true(r.out.includes('+--------------------+'));
 });

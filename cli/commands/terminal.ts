@@ -47,6 +47,8 @@ export interface TerminalStdin extends NodeJS.ReadableStream {
 
 const READERS = { cps: 'bifente CPS 00', vitale: 'bifente Vitale 01' } as const;
 const DEVICE = { model: 'bifente TLA', serial: 'BF000001', firmware: '0.6.0', agreementNumber: 'BF-TLA-0001' };
+/** The fund degraded-mode FSEs go to (the practice's local CPAM, OURS: the day's doctor's). */
+const LOCAL_FUND = { regime: '01', caisse: '691', centre: '1001' };
 const TARIFFS = fileURLToPath(new URL('../../test-vectors/tariffs/tariffs.json', import.meta.url));
 /** Simulated time a script line takes (enough for the slots' 50 ms settle). */
 const SCRIPT_STEP_MS = 100;
@@ -267,7 +269,7 @@ export function createTerminalCommand(stdin: () => TerminalStdin = () => process
       const transport = createInProcessTransport();
       transport.addReader(READERS.cps);
       transport.addReader(READERS.vitale);
-      const firmware = createFirmware({ transport, readers: READERS, store: booted, clock, tariffs: tariffs.value, device: DEVICE });
+      const firmware = createFirmware({ transport, readers: READERS, store: booted, clock, tariffs: tariffs.value, device: DEVICE, localFund: LOCAL_FUND });
       const rack = new CardRack(transport, doctor, visits, join(values.state, 'cards'), seed);
       try {
         if (scripted) await runScript(firmware, rack, simulated, input, io);

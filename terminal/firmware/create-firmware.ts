@@ -7,13 +7,18 @@
  * on the injected clock.
  * @module
  */
-import { createActor, fromPromise, type AnyActorLogic, type SnapshotFrom, type StateValue } from 'xstate';
-import { createReaderManager, type BootResult, type ReaderTransport, type TerminalStore } from '../../drivers/index.js';
+import { createActor, fromPromise, type SnapshotFrom, type StateValue } from 'xstate';
+import { createReaderManager, openLink, type BootResult, type LinkPort, type ReaderTransport, type TerminalStore } from '../../drivers/index.js';
 import { tariffAt, type TariffBook } from '../billing/index.js';
+import type { VisitOutput } from '../capture/index.js';
+import { loadTariffs, openTerminalClock, type SettableClock, type TariffsInForce } from '../host/index.js';
+import type { LotsOutput } from '../lots/index.js';
 import { deviceMachine, type Battery, type BatteryOperation } from '../machines/index.js';
+import type { Fund, ReplacedDoctors } from '../securing/index.js';
 import type { DisplayLines, KeyEvent } from '../ui/index.js';
 import { firmwareDisplay } from './firmware-view.js';
-import { firmwareMachine, type CaptureRefusal, type StorageStatus } from './firmware.machine.js';
+import { countStoreService, hostService, prepareCaptureService, prepareLotsService, type FirmwareWorld, type HostService } from './firmware-services.js';
+import { firmwareMachine, type CaptureRefusal, type StorageStatus, type StoreCount, type TransferPhase } from './firmware.machine.js';
 import type { SlotName } from './watch-children.js';
 
 /** The device's identity (shown by "Informations", carried by lots: DOMAIN.md "B2 marks portable capture"). */
@@ -34,12 +39,6 @@ export interface FirmwareClock {
   now(): number;
 }
 
-/** The hooks the capture and host-link modules provide (see {@link firmwareMachine}). */
-export interface FirmwareHooks {
-  readonly visitCapture?: AnyActorLogic;
-  readonly hostTransfer?: AnyActorLogic;
-}
-
 /** What {@link createFirmware} needs. */
 export interface FirmwareOptions {
   /** A transport with two readers: `readers.cps` (slot 0) and `readers.vitale` (slot 1). The firmware owns it: `stop()` closes it. */
@@ -48,15 +47,39 @@ export interface FirmwareOptions {
   /** The opened store, or `openTerminalStore`'s boot result (a quarantine refuses captures). The caller closes it. */
   readonly store: TerminalStore | BootResult;
   readonly clock: FirmwareClock;
+  /** The tariff book built into the firmware (the host may send a newer one: `loadTariffs`). */
   readonly tariffs: TariffBook;
+  /** Version of the built-in book (default 1): the host's update must not be older. */
+  readonly tariffsVersion?: number;
   readonly device: DeviceIdentity;
+  /**
+   * The practice's local fund, for FSEs in degraded mode (securing's
+   * `DeviceInfo.localFund`, OURS). Without it "Nouvelle visite" is refused
+   * ("Fonction absente").
+   */
+  readonly localFund?: Fund;
+  /** The substitutes' registration: the replaced doctor's RPPS and billing number (DOMAIN.md "Substitute doctors"). */
+  readonly replacedDoctors?: ReplacedDoctors;
+  /**
+   * The link to the PC (drivers `LinkPort`: serial, HID, in-memory). The
+   * firmware opens it at once on its clock and answers the host's requests
+   * (host/ `serveHostLink`) while "Transfert poste" shows "Transmission en
+   * cours"; before, every request but identify is answered `busy`. `stop()`
+   * closes it.
+   */
+  readonly hostLink?: LinkPort;
   /** Charge at power-on; full when absent. */
   readonly battery?: Battery;
   /** How long the CPS stays authenticated, ms (default 4 h). */
   readonly sessionLifetimeMs?: number;
+  /**
+   * Idle time before the terminal sleeps, ms (default 60,000). Sleep ends the CPS
+   * session, so a doctor who wants to type the PIN once a day sets it longer than
+   * the drive between two visits.
+   */
+  readonly sleepAfterMs?: number;
   /** Time limit of each card exchange, ms (default 5,000). */
   readonly exchangeTimeoutMs?: number;
-  readonly hooks?: FirmwareHooks;
 }
 
 /** What the firmware's events from outside are: keys and power. */
@@ -69,7 +92,11 @@ export type FirmwareInputEvent =
 
 /** A summary of the running firmware, for tests and status lines: dotted state names. */
 export interface FirmwareState {
-  /** `running.standby`, `running.capturing`, `running.captureRefused`, `running.transferring`. */
+  /**
+   * `running.standby`, `running.captureRefused`, `running.preparingCapture`,
+   * `running.capturing`, `running.captureEnded` (the outcome shows until a
+   * key), `running.preparingLots`, `running.buildingLots`, `running.serving`.
+   */
   readonly firmware: string;
   /** The device machine's state, e.g. `on.idle`, `booting.clockCheck`, `bootFailed`. */
   readonly device: string;
@@ -84,6 +111,17 @@ export interface FirmwareState {
   /** Battery charge, per mille. */
   readonly battery: number;
   readonly bootFailure: string | undefined;
+  /** The running capture's state (`waitingVitale`, `choosingActs`, `reviewing`, `securing`...). */
+  readonly capture: string | undefined;
+  /** The last visit's outcome, while its screen shows. */
+  readonly lastVisit: VisitOutput | undefined;
+  /** The running lot run's state (`signing`, `needsPin`...). */
+  readonly lots: string | undefined;
+  /** The last lot run's outcome, while the transfer screen shows. */
+  readonly lastLots: LotsOutput | undefined;
+  readonly transfer: TransferPhase | undefined;
+  /** FSEs and lots held, as last counted (idle screen, after each host request). */
+  readonly held: StoreCount | undefined;
 }
 
 /** The running firmware. */
@@ -95,8 +133,20 @@ export interface Firmware {
   /** Called with the new lines each time the display changes; returns the function that stops listening. */
   onDisplay(listener: (lines: DisplayLines) => void): () => void;
   state(): FirmwareState;
+  /**
+   * Resolves once `predicate` holds, checked now and after each change of
+   * any machine's state (never a timer): what a scripted doctor awaits
+   * between keys. Rejects when `signal` aborts, or with `what` in the
+   * message when the firmware stops first.
+   * @example await firmware.waitFor('PIN asked', (s) => s.cpsSession === 'authenticating');
+   */
+  waitFor(what: string, predicate: (state: FirmwareState, display: DisplayLines) => boolean, options?: { readonly signal?: AbortSignal }): Promise<void>;
   /** The store, when it booted (absent in quarantine). */
   readonly store: TerminalStore | undefined;
+  /** The terminal clock: the injected clock plus the host's offset (host/ `openTerminalClock`), once booted. */
+  clock(): SettableClock;
+  /** The tariffs in force: built in, or the host's newer ones. */
+  tariffs(): TariffsInForce;
   /** Stops every machine, ends the card sessions and closes the transport. Idempotent. */
   stop(): Promise<void>;
 }
@@ -125,7 +175,9 @@ function stateName(value: StateValue): string {
 /**
  * Power on the terminal: the device boots (self-test, storage check, clock
  * check), the slots watch their readers, a card already in a reader is
- * read, and the CPS session starts once the CPS is ready.
+ * read, the CPS session starts once the CPS is ready; "Nouvelle visite"
+ * runs the visit capture, "Transfert poste" builds and signs the lots then
+ * serves the host on `hostLink`.
  * @throws TypeError when the two reader names are equal or empty.
  */
 export function createFirmware(options: FirmwareOptions): Firmware {
@@ -133,31 +185,60 @@ export function createFirmware(options: FirmwareOptions): Firmware {
   if (readers.cps === '' || readers.vitale === '' || readers.cps === readers.vitale) throw new TypeError('the CPS and Vitale readers need two distinct names');
   const manager = createReaderManager(options.transport, { timeoutMs: options.exchangeTimeoutMs ?? 5000 });
   const storage = storageOf(options.store);
+  const store = storage.store;
+  const builtIn: TariffsInForce = { version: options.tariffsVersion ?? 1, book: tariffs };
+  // Until the store booted: the injected clock, no host offset, local time = UTC.
+  let terminalClock: SettableClock = {
+    now: () => clock.now(),
+    utcOffsetMinutes: () => 0,
+    set: () => Promise.reject(new Error('the terminal clock is set once the store booted')),
+  };
+  let tariffsInForce = builtIn;
+  const world: FirmwareWorld = {
+    store,
+    clock: () => terminalClock,
+    // The host's updates replace the book in force (read when the next visit is prepared).
+    tariffs: () => host?.server?.tariffs ?? tariffsInForce,
+    agreementNumber: options.device.agreementNumber,
+    localFund: options.localFund,
+    replacedDoctors: options.replacedDoctors,
+  };
+  const link = options.hostLink === undefined ? undefined : openLink(options.hostLink, { clock });
+  const host: HostService | undefined = link === undefined ? undefined : hostService(link, world, { model: options.device.model, serial: options.device.serial, firmware: options.device.firmware, agreementNumber: options.device.agreementNumber });
   const checks = {
     selfTest: fromPromise<void, void>(async () => {
       if (tariffAt(tariffs, isoDay(clock.now())) === undefined) throw new Error(`no tariff table in force on ${isoDay(clock.now())}`);
     }),
     storageCheck: fromPromise<void, void>(async () => {
       // A quarantine is not a boot failure: the terminal runs, refuses captures and still transfers.
-      if (storage.store !== undefined) await storage.store.usage();
+      if (store === undefined) return;
+      await store.usage();
+      terminalClock = await openTerminalClock({ now: () => clock.now() }, store);
+      tariffsInForce = await loadTariffs(store, builtIn);
+      host?.start();
     }),
     clockCheck: fromPromise<void, void>(async () => {
-      const now = clock.now();
+      const now = terminalClock.now();
       if (!Number.isFinite(now) || now < EARLIEST_PLAUSIBLE_TIME) throw new Error(`the clock reads ${Number.isFinite(now) ? isoDay(now) : String(now)}: not set`);
     }),
   };
   const machine = firmwareMachine.provide({
     actors: {
-      device: deviceMachine.provide({ actors: checks }),
-      ...(options.hooks?.visitCapture === undefined ? {} : { visitCapture: options.hooks.visitCapture as never }),
-      ...(options.hooks?.hostTransfer === undefined ? {} : { hostTransfer: options.hooks.hostTransfer as never }),
+      device: deviceMachine.provide({ actors: checks, ...(options.sleepAfterMs === undefined ? {} : { delays: { idleTimeout: options.sleepAfterMs } }) }),
+      prepareCapture: prepareCaptureService(world),
+      prepareLots: prepareLotsService(world),
+      countStore: countStoreService(world),
+      ...(host === undefined ? {} : { hostServing: host.serving }),
     },
   });
   const listeners = new Set<(lines: DisplayLines) => void>();
+  const waiters = new Set<() => void>();
   let shown: string | undefined;
   let started = false;
+  let stopped = false;
   const refresh = (): void => {
     if (!started) return;
+    for (const check of [...waiters]) check();
     const lines = firmwareDisplay(actor.getSnapshot().context);
     const key = lines.join('\n');
     if (key === shown) return;
@@ -183,8 +264,8 @@ export function createFirmware(options: FirmwareOptions): Firmware {
   started = true;
   refresh();
   let stopping: Promise<void> | undefined;
-  return {
-    store: storage.store,
+  const firmware: Firmware = {
+    store,
     send: (event) => actor.send(event),
     display: () => firmwareDisplay(actor.getSnapshot().context),
     onDisplay(listener) {
@@ -192,15 +273,41 @@ export function createFirmware(options: FirmwareOptions): Firmware {
       return () => void listeners.delete(listener);
     },
     state: () => summarise(actor.getSnapshot()),
+    waitFor(what, predicate, waitOptions = {}) {
+      return new Promise<void>((resolve, reject) => {
+        const { signal } = waitOptions;
+        const done = (error?: Error): void => {
+          waiters.delete(check);
+          signal?.removeEventListener('abort', onAbort);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        const check = (): void => {
+          if (stopped) done(new Error(`${what}: the firmware stopped`));
+          else if (predicate(firmware.state(), firmware.display())) done();
+        };
+        const onAbort = (): void => done(new Error(`${what}: gave up in ${JSON.stringify(firmware.state())} showing ${JSON.stringify(firmware.display())}`, { cause: signal?.reason }));
+        if (signal?.aborted === true) return onAbort();
+        signal?.addEventListener('abort', onAbort);
+        waiters.add(check);
+        check();
+      });
+    },
+    clock: () => terminalClock,
+    tariffs: () => world.tariffs(),
     stop() {
       stopping ??= (async () => {
         actor.stop();
+        stopped = true;
+        for (const check of [...waiters]) check();
         listeners.clear();
+        await link?.close();
         await manager.close();
       })();
       return stopping;
     },
   };
+  return firmware;
 }
 
 function summarise(snapshot: SnapshotFrom<typeof firmwareMachine>): FirmwareState {
@@ -218,5 +325,11 @@ function summarise(snapshot: SnapshotFrom<typeof firmwareMachine>): FirmwareStat
     refusal: context.refusal,
     battery: device.context.battery.charge,
     bootFailure: device.context.bootFailure === undefined ? undefined : `${device.context.bootFailure.step}: ${device.context.bootFailure.message}`,
+    capture: context.capture === undefined ? undefined : stateName(context.capture.getSnapshot().value),
+    lastVisit: context.lastVisit,
+    lots: context.lots === undefined ? undefined : stateName(context.lots.getSnapshot().value),
+    lastLots: context.lastLots,
+    transfer: context.transfer,
+    held: context.held,
   };
 }

@@ -3,96 +3,17 @@
 // boot, the CPS from insertion to a chosen situation, removal, sleep, the
 // refusals (low battery, store in quarantine, no CPS, no capture module).
 import test from 'ava';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SimulatedClock } from 'xstate';
-import { createInProcessTransport, openTerminalStore, type BootResult, type InProcessTransport } from '../../drivers/index.js';
-import { fromCard, loadPersona, openCps, openVitale, type Doctor } from '../../emulator/index.js';
-import { parseTariffBook, type TariffBook } from '../billing/index.js';
-import { digitKey, type DisplayLines } from '../ui/index.js';
-import { createFirmware, type Firmware, type FirmwareOptions, type FirmwareState } from './index.js';
-
-const tariffsJson: unknown = JSON.parse(readFileSync(fileURLToPath(new URL('../../test-vectors/tariffs/tariffs.json', import.meta.url)), 'utf8'));
-const parsed = parseTariffBook(tariffsJson);
-if (!parsed.ok) throw new Error('tariffs.json does not parse');
-const tariffs: TariffBook = parsed.value;
-const MARCH_2026 = Date.UTC(2026, 2, 2, 9, 0);
-const device = { model: 'bifente TLA', serial: 'BF000042', firmware: '0.6.0', agreementNumber: 'BF-TLA-0001' };
-
-interface Rig {
-  readonly firmware: Firmware;
-  readonly transport: InProcessTransport;
-  readonly clock: SimulatedClock;
-  readonly cardDir: string;
-  readonly screens: DisplayLines[];
-  until(what: string, predicate: (state: FirmwareState, display: DisplayLines) => boolean): Promise<void>;
-  insertCps(doctorId: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function rig(options: { boot?: (dir: string) => Promise<BootResult>; at?: number; before?: (transport: InProcessTransport, cardDir: string) => Promise<void> } & Partial<Pick<FirmwareOptions, 'battery' | 'hooks'>> = {}): Promise<Rig> {
-  const dir = mkdtempSync(join(tmpdir(), 'bifente-firmware-'));
-  const cardDir = join(dir, 'cards');
-  const clock = new SimulatedClock();
-  clock.set(options.at ?? MARCH_2026);
-  const booted = await (options.boot ?? ((d) => openTerminalStore(join(d, 'terminal.db'), { capacity: 50, clock })))(dir);
-  const transport = createInProcessTransport();
-  transport.addReader('CPS');
-  transport.addReader('Vitale');
-  await options.before?.(transport, cardDir);
-  const firmware = createFirmware({
-    transport,
-    readers: { cps: 'CPS', vitale: 'Vitale' },
-    store: booted,
-    clock,
-    tariffs,
-    device,
-    ...(options.battery === undefined ? {} : { battery: options.battery }),
-    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
-  });
-  const screens: DisplayLines[] = [firmware.display()];
-  const until: Rig['until'] = async (what, predicate) => {
-    // Card and store work settles in promise turns; bounded, never a timed sleep.
-    for (let turn = 0; turn < 500; turn++) {
-      if (predicate(firmware.state(), firmware.display())) return;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    throw new Error(`${what}: still ${JSON.stringify(firmware.state())} showing ${JSON.stringify(firmware.display())}`);
-  };
-  firmware.onDisplay((lines) => screens.push(lines));
-  return {
-    firmware,
-    transport,
-    clock,
-    cardDir,
-    screens,
-    until,
-    async insertCps(doctorId) {
-      await transport.insert('CPS', fromCard(await openCps(doctorId, { stateDir: cardDir })));
-      await until('slot inserted', (s) => s.slots.cps !== 'empty');
-      clock.increment(50); // cardSettle
-    },
-    async close() {
-      await firmware.stop();
-      await firmware.store?.close();
-    },
-  };
-}
-
-const text = (lines: DisplayLines): string => lines.map((l) => l.trim()).join('|');
-const shows = (fragment: string) => (_: FirmwareState, lines: DisplayLines) => text(lines).includes(fragment);
-const pinOf = async (doctorId: string): Promise<string> => ((await loadPersona(doctorId)) as Doctor).pin;
-function typePin(firmware: Firmware, pin: string): void {
-  for (const digit of pin) firmware.send(digitKey(Number(digit)));
-  firmware.send({ type: 'key.validate' });
-}
+import { openTerminalStore } from '../../drivers/index.js';
+import { fromCard, openCps } from '../../emulator/index.js';
+import { digitKey } from '../ui/index.js';
+import { authenticate, newVisit, pinOf, rig, shows, text, typePin } from './test-support.js';
 
 test('boots through self-test, storage and clock checks to the idle screen asking for the CPS', async (t) => {
   const r = await rig();
   await r.until('idle', (s) => s.device === 'on.idle');
-  t.deepEqual(r.firmware.display().map((l) => l.trim()), ['bifente', 'Inserer carte CPS', '', 'Batterie 99%']);
+  t.deepEqual(r.firmware.display().map((l) => l.trim()), ['bifente', 'Inserer carte CPS', '0 FSE - 0 lot(s)', 'Batterie 99%']);
   t.true(r.screens.some((lines) => text(lines).includes('Demarrage...')));
   t.is(r.firmware.state().battery, 995, 'boot drains 5 per mille');
   t.is(r.firmware.state().storage, 'ok');
@@ -114,7 +35,7 @@ test('CPS inserted: PIN (masked), situation chosen, CPS ready; pulled: the sessi
   r.firmware.send({ type: 'key.validate' });
   await r.until('authenticated', (s) => s.cpsSession === 'authenticated');
   t.is(r.firmware.state().situation, '751000043');
-  t.regex(text(r.firmware.display()), /^CPS prete\|CABINET DE PEDIATRIE\|Valider: menu\|Batterie \d+%$/);
+  t.regex(text(r.firmware.display()), /^CPS prete\|CABINET DE PEDIATRIE\|0 FSE - 0 lot\(s\)\|Batterie \d+%$/);
   t.false(r.screens.some((lines) => lines.join('').includes(pin)), 'the PIN never reaches the display');
   await r.transport.remove('CPS');
   await r.until('session ended', (s) => s.cpsSession === 'ended');
@@ -201,58 +122,30 @@ test('a foreign store file is quarantined: the display says so and captures are 
   await r.until('menu', (s) => s.device === 'on.menu' && s.refusal === undefined);
   r.firmware.send({ type: 'key.down' });
   r.firmware.send({ type: 'key.validate' });
-  await r.until('transfer', (s) => s.device === 'on.transfer' && s.firmware === 'running.transferring');
+  await r.until('transfer', (s) => s.device === 'on.transfer' && s.firmware === 'running.serving');
+  t.is(text(r.firmware.display()), 'Transfert en cours|Memoire illisible||Valider: terminer');
   r.firmware.send({ type: 'key.cancel' });
   await r.until('menu', (s) => s.device === 'on.menu');
   await r.close();
 });
 
-test('"Nouvelle visite" without an authenticated CPS is refused; with one, the capture hook runs (default: absent)', async (t) => {
+test('"Nouvelle visite" without an authenticated CPS is refused; without a local fund the capture is absent', async (t) => {
   const r = await rig();
   await r.until('idle', (s) => s.device === 'on.idle');
-  r.firmware.send({ type: 'key.validate' });
-  r.firmware.send({ type: 'key.validate' });
+  await newVisit(r);
   await r.until('refused', (s) => s.refusal === 'cps-not-ready');
   t.is(r.firmware.display()[1].trim(), 'Carte CPS non prete');
-  r.firmware.send({ type: 'key.cancel' });
-  await r.until('menu', (s) => s.device === 'on.menu');
-  r.firmware.send({ type: 'key.cancel' });
-  await r.insertCps('dr-garnier');
-  await r.until('PIN asked', shows('Code porteur'));
-  typePin(r.firmware, await pinOf('dr-garnier'));
-  await r.until('authenticated', (s) => s.cpsSession === 'authenticated');
-  r.firmware.send({ type: 'key.validate' });
-  r.firmware.send({ type: 'key.validate' });
-  await r.until('hook absent', (s) => s.refusal === 'capture-unavailable');
-  r.firmware.send({ type: 'key.validate' });
-  await r.until('menu', (s) => s.device === 'on.menu');
+  r.press('key.cancel');
+  await r.until('menu', (s) => s.device === 'on.menu' && s.refusal === undefined);
   await r.close();
-});
-
-test('a provided capture hook gets the CPS and Vitale sessions, and its end returns to the menu', async (t) => {
-  const { fromPromise } = await import('xstate');
-  const seen: { cps: string; vitale: string | undefined }[] = [];
-  const r = await rig({
-    hooks: {
-      visitCapture: fromPromise<void, { cps: { reader: string }; vitale: { reader: string } | undefined }>(async ({ input }) => {
-        seen.push({ cps: input.cps.reader, vitale: input.vitale?.reader });
-      }),
-    },
-  });
-  await r.until('idle', (s) => s.device === 'on.idle');
-  await r.insertCps('dr-garnier');
-  await r.until('PIN asked', shows('Code porteur'));
-  typePin(r.firmware, await pinOf('dr-garnier'));
-  await r.until('authenticated', (s) => s.cpsSession === 'authenticated');
-  await r.transport.insert('Vitale', fromCard(await openVitale('pt-specimen', { stateDir: r.cardDir })));
-  await r.until('slot inserted', (s) => s.slots.vitale === 'inserted');
-  r.clock.increment(50);
-  await r.until('Vitale ready', (s) => s.slots.vitale === 'ready.idle');
-  r.firmware.send({ type: 'key.validate' });
-  r.firmware.send({ type: 'key.validate' });
-  await r.until('capture ran and ended', (s) => seen.length === 1 && s.device === 'on.menu');
-  t.deepEqual(seen, [{ cps: 'CPS', vitale: 'Vitale' }]);
-  await r.close();
+  const bare = await rig({ noLocalFund: true });
+  await authenticate(bare, 'dr-garnier');
+  await newVisit(bare);
+  await bare.until('refused', (s) => s.refusal === 'capture-unavailable');
+  t.is(text(bare.firmware.display()), 'Saisie impossible|Fonction absente||Valider');
+  bare.press('key.validate');
+  await bare.until('menu', (s) => s.device === 'on.menu' && s.firmware === 'running.standby');
+  await bare.close();
 });
 
 test('a clock that lost its time fails the boot on the clock step', async (t) => {

@@ -10,7 +10,9 @@
  * the second wave's composer runs them next to it and forwards
  * `device.sleep` (emitted on falling asleep) to the CPS session.
  *
- * OURS: the menu, the 60 s idle time before sleep, waking on any key.
+ * OURS: the menu, the 60 s idle time before sleep (restarted by any key,
+ * the keys other machines take arriving as `user.activity`), waking on any
+ * key.
  * @module
  */
 import { and, assign, emit, fromPromise, setup } from 'xstate';
@@ -57,7 +59,12 @@ export type DeviceEvent =
   /** An operation done by another machine (card read, signature...): drains the battery. */
   | { readonly type: 'operation.done'; readonly operation: BatteryOperation }
   | { readonly type: 'capture.ended' }
-  | { readonly type: 'transfer.ended' };
+  | { readonly type: 'transfer.ended' }
+  /**
+   * A key another machine took (PIN entry, capture, lots): the doctor is
+   * there, so the idle timer starts again (OURS: any key counts).
+   */
+  | { readonly type: 'user.activity' };
 
 /** What the device tells its composer. */
 export type DeviceEmitted = { readonly type: 'device.sleep' } | { readonly type: 'device.wake' };
@@ -148,7 +155,10 @@ export const deviceMachine = setup({
       states: {
         idle: {
           after: { idleTimeout: 'sleep' },
-          on: { 'key.validate': { target: 'menu', actions: 'resetCursor' } },
+          on: {
+            'key.validate': { target: 'menu', actions: 'resetCursor' },
+            'user.activity': { target: 'idle', reenter: true },
+          },
         },
         menu: {
           after: { idleTimeout: 'sleep' },
@@ -156,6 +166,7 @@ export const deviceMachine = setup({
             'key.up': { guard: 'canMoveUp', target: 'menu', reenter: true, actions: 'moveUp' },
             'key.down': { guard: 'canMoveDown', target: 'menu', reenter: true, actions: 'moveDown' },
             'key.cancel': 'idle',
+            'user.activity': { target: 'menu', reenter: true },
             'key.validate': [
               { guard: and([{ type: 'cursorOn', params: { entry: 'Nouvelle visite' as const } }, 'mayCapture']), target: 'capturing' },
               { guard: { type: 'cursorOn', params: { entry: 'Nouvelle visite' } }, target: 'lowBattery' },

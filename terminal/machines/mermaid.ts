@@ -11,14 +11,24 @@ import { deviceMachine } from './device.machine.js';
 import { pinMachine } from './pin.machine.js';
 import { slotMachine } from './slot.machine.js';
 import { renderView, screenCatalogue } from '../ui/index.js';
+// Composed machines (firmware, capture, lots) import machines/index.js: these modules load after this folder's machines.
+import { visitMachine } from '../capture/visit.machine.js';
+import { firmwareMachine } from '../firmware/firmware.machine.js';
+import { lotsMachine } from '../lots/lots.machine.js';
 
-/** The machines drawn for the docs, by diagram file name. */
-export const STATECHARTS: Readonly<Record<string, AnyStateMachine>> = {
-  slot: slotMachine,
-  pin: pinMachine,
-  'cps-session': cpsSessionMachine,
-  device: deviceMachine,
-};
+/**
+ * The machines drawn for the docs, by diagram file name. The composed ones
+ * (visit, lots, firmware) import this folder's index, which exports this
+ * module: they are read lazily (getters), once every module has loaded.
+ */
+export const STATECHARTS: Readonly<Record<string, AnyStateMachine>> = Object.defineProperties(
+  { slot: slotMachine, pin: pinMachine, 'cps-session': cpsSessionMachine, device: deviceMachine } as Record<string, AnyStateMachine>,
+  {
+    visit: { enumerable: true, get: () => visitMachine },
+    lots: { enumerable: true, get: () => lotsMachine },
+    firmware: { enumerable: true, get: () => firmwareMachine },
+  },
+);
 
 const idOf = (node: AnyStateNode): string => node.id.replace(/[^A-Za-z0-9]/g, '_');
 
@@ -40,8 +50,12 @@ function guardLabel(guard: unknown): string {
     const args = typeof params === 'object' && params !== null ? `(${Object.values(params).map(String).join(', ')})` : '';
     return ` [${String(type)}${args}]`;
   }
+  // xstate's and/or/not are functions named after themselves, holding their operands in `guards`.
   const parts = (guard as { guards?: readonly unknown[] }).guards;
-  return parts === undefined ? ' [guard]' : ` [${parts.map((g) => guardLabel(g).slice(2, -1)).join(' and ')}]`;
+  if (parts === undefined) return ' [guard]';
+  const labels = parts.map((g) => guardLabel(g).slice(2, -1));
+  const combinator = (guard as { name?: string }).name;
+  return combinator === 'not' ? ` [not ${labels.join('')}]` : ` [${labels.join(combinator === 'or' ? ' or ' : ' and ')}]`;
 }
 
 function transitionLines(node: AnyStateNode, t: AnyTransitionDefinition, indent: string): string[] {
