@@ -62,10 +62,10 @@ export function openDayTerminal(options: DayTerminalOptions): DayTerminal {
     localFund: options.localFund,
     hostLink: options.hostLink,
     // The day's terminal (OURS) sleeps after an hour idle, and the CPS stays authenticated
-    // for a 12-hour working day: the longest gap between two captures (a drive plus an
-    // examination) stays under the hour, so the doctor types the PIN once in the morning.
+    // 20 hours (20 visits of at most 55 minutes, drive included): no gap between two
+    // captures reaches the hour, so the doctor types the PIN once in the morning.
     sleepAfterMs: 60 * 60_000,
-    sessionLifetimeMs: 12 * 3600_000,
+    sessionLifetimeMs: 20 * 3600_000,
   });
   const settle = async (): Promise<void> => {
     let last = '';
