@@ -16,7 +16,7 @@
  * @module
  */
 import type { CardChannel } from '../../drivers/index.js';
-import { fail, findAllTlv, findTlv, formatNir, hex, isIsoDate, isPadding, ok, parseNir, parseTlv, SW, type ParseResult, type TlvItem, type TlvNode } from '../../protocol/index.js';
+import { fail, findAllTlv, findTlv, formatNir, hex, isIsoDate, isPadding, ok, parseNir, parseTlv, SW, type FseBeneficiary, type ParseResult, type TlvItem, type TlvNode } from '../../protocol/index.js';
 import type { BeneficiaryRights, CoveragePeriod, Period } from '../billing/index.js';
 import { CardOperationError } from '../machines/index.js';
 import { readTransparent, transmitOk } from './card-io.js';
@@ -44,19 +44,8 @@ export interface VitaleInsured {
   readonly codeGestion: string;
 }
 
-/** One beneficiary, group 104 with its periods of groups 105 and 106. */
-export interface VitaleBeneficiary {
-  readonly lastName: string;
-  readonly usualName?: string;
-  readonly firstName: string;
-  /** `YYYY-MM-DD`. */
-  readonly birthDate: string;
-  /** Certified NIR, 15 characters, key checked. */
-  readonly nir: string;
-  /** Rang de naissance 1-9. */
-  readonly birthRank: number;
-  /** Qualité, 2 digits (00 insured, 06 child...). */
-  readonly quality: string;
+/** One beneficiary, group 104 (the FSE's beneficiary fields) with its periods of groups 105 and 106. */
+export interface VitaleBeneficiary extends FseBeneficiary {
   readonly rights: BeneficiaryRights;
 }
 
