@@ -12,10 +12,9 @@
  * anything when one signature fails.
  * @module
  */
-import { X509Certificate, verify } from 'node:crypto';
 import type { Link } from '../../drivers/index.js';
-import { parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, type SignedLot } from '../../protocol/index.js';
-import { LOT_LINK_FLAG, sha256, verifySecuredFse } from '../../terminal/index.js';
+import { sha256, toHex, verifySecuredFse, verifySignedLot, type LinkFseEntry } from '../../protocol/index.js';
+import { LOT_LINK_FLAG } from '../../terminal/index.js';
 
 /** A lot as the host received it. */
 export interface ReceivedLot {
@@ -77,12 +76,6 @@ async function fetchBytes(link: Link, id: number): Promise<Uint8Array> {
   return answer.bytes;
 }
 
-function lotSignatureValid(signed: SignedLot, ca: X509Certificate): boolean {
-  const check = signedLotCheck(signed);
-  const certificate = new X509Certificate(check.certificate);
-  return verify('sha256', check.data, certificate.publicKey, check.signature) && certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
-}
-
 /** Synchronise with the terminal over `link` (see the module). */
 export async function syncWithTerminal(link: Link, options: HostOptions): Promise<HostSession> {
   const identity = await link.request({ kind: 'identify' });
@@ -91,7 +84,6 @@ export async function syncWithTerminal(link: Link, options: HostOptions): Promis
   const clockSet = await link.request({ kind: 'set-clock', epochMs: hostNow, utcOffsetMinutes: options.utcOffsetMinutes });
   if (clockSet.kind !== 'clock-set') throw new Error(`set-clock answered ${clockSet.kind}`);
   const items = await list(link);
-  const ca = new X509Certificate(options.ca);
   const failures: string[] = [];
   const verified = { vitale: 0, cps: 0, lots: 0 };
   const digests = new Map<number, string>();
@@ -100,7 +92,7 @@ export async function syncWithTerminal(link: Link, options: HostOptions): Promis
     const bytes = await fetchBytes(link, item.id);
     const verdict = verifySecuredFse(bytes, { ca: options.ca });
     if (verdict.ok) {
-      const { fse } = verdict.secured;
+      const { fse } = verdict.value;
       fses.push({ invoiceNumber: fse.invoiceNumber, securing: fse.securing, totalCents: fse.totals.totalCents, thirdParty: fse.thirdParty });
     } else failures.push(`FSE ${item.id}: ${verdict.message}`);
     for (const v of verdict.verdicts) if (v.signatureValid && v.chainValid) verified[v.signer] += 1;
@@ -110,14 +102,14 @@ export async function syncWithTerminal(link: Link, options: HostOptions): Promis
   const inLots = new Set<number>();
   for (const item of items.filter((i) => i.id >= LOT_LINK_FLAG)) {
     const bytes = await fetchBytes(link, item.id);
-    const parsed = parseSignedLot(bytes);
-    if (!parsed.ok) {
-      failures.push(`lot ${item.id - LOT_LINK_FLAG}: ${parsed.error.message}`);
+    const verdict = verifySignedLot(bytes, { ca: options.ca });
+    if (!verdict.ok && verdict.value === undefined) {
+      failures.push(`lot ${item.id - LOT_LINK_FLAG}: ${verdict.message}`);
       continue;
     }
-    const { lot } = parsed.value;
-    if (lotSignatureValid(parsed.value, ca)) verified.lots += 1;
-    else failures.push(`lot ${lot.destination}-${lot.lotNumber}: the CPS signature does not verify`);
+    const { lot } = verdict.value!;
+    if (verdict.ok) verified.lots += 1;
+    else failures.push(`lot ${lot.destination}-${lot.lotNumber}: ${verdict.message}`);
     for (const entry of lot.fses) {
       inLots.add(entry.invoiceNumber);
       if (digests.get(entry.invoiceNumber) !== toHex(entry.digest)) failures.push(`lot ${lot.destination}-${lot.lotNumber}: FSE ${entry.invoiceNumber} is not the one fetched`);

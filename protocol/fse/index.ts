@@ -7,7 +7,7 @@
 export { FSE_FORMAT_VERSION, FSE_TAG, MAX_FSE_ACTS, encodeFse, fse, fseCodec, parseFse } from './fse.js';
 export type { Fse, FseAct, FseBeneficiary, FseCoverage, FseIk, FseInsured, FseProfessional, FseReplacedDoctor, FseTotals } from './fse.js';
 export { SECURED_FSE_TAG, encodeSecuredFse, parseSecuredFse, securedFse, securedFseChecks, securedFseCodec } from './secured-fse.js';
-export type { CardSignature, SecuredFse, SignatureCheck, SignatureVerifier, Signer } from './secured-fse.js';
+export type { CardSignature, SecuredFse, SignatureCheck, Signer } from './secured-fse.js';
 export {
   FSE_DIGEST_LENGTH,
   LOT_TAG,
@@ -26,3 +26,6 @@ export {
 export type { Lot, LotFields, LotFseEntry, LotSecuringSummary, LotTotals, SignedLot } from './lot.js';
 export { MAX_CENTS, isIsoDate, isIsoDateTime, type IkZone, type SecuringMode, type ThirdPartyCode } from './values.js';
 export type { FseReason } from './canonical.js';
+export { sha256 } from './digest.js';
+export { certificateCommonName, x509 } from './certificates.js';
+export { verifySecuredFse, verifySignedLot, type FseVerification, type LotVerification, type SignatureVerdict, type TrustAnchors, type Verification, type VerificationFailure } from './verify.js';

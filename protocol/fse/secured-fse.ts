@@ -113,12 +113,6 @@ export interface SignatureCheck {
 }
 
 /**
- * A signature verifier supplied by the caller: `protocol/` is pure and
- * hashes nothing itself; the host verifies with node:crypto.
- */
-export type SignatureVerifier = (check: SignatureCheck) => boolean | Promise<boolean>;
-
-/**
  * The signatures a verifier must accept for `secured` to be genuine: the
  * Vitale's (mode S) then the CPS's, both over the FSE's canonical bytes.
  * @example securedFseChecks(s).map((c) => verify('sha256', c.data, x509(c.certificate), c.signature))

@@ -1,10 +1,9 @@
 import test from 'ava';
 import { createActor, fromPromise, initialTransition, SimulatedClock, transition, waitFor, type SnapshotFrom } from 'xstate';
 import type { CardChannel } from '../../drivers/index.js';
-import { parseSecuredFse } from '../../protocol/index.js';
+import { parseSecuredFse, verifySecuredFse } from '../../protocol/index.js';
 import { renderCaptureView } from '../ui/capture-screens.js';
 import type { KeyEvent } from '../ui/index.js';
-import { verifySecuredFse } from '../securing/index.js';
 import { secureVisitNow, type SecureVisitInput } from './capture-actors.js';
 import { CA_PEM, DEVICE, tariffBook, visitWorld, type VisitWorld } from './test-support.js';
 import { visitView } from './visit-view.js';
@@ -120,7 +119,7 @@ async function storedFse(world: VisitWorld, id: number) {
   const stored = await world.store.getFse(id);
   const verdict = verifySecuredFse(stored.bytes, { ca: CA_PEM, cpsCertificate: world.signer.certificate });
   if (!verdict.ok) throw new Error(verdict.message);
-  return { stored, secured: verdict.secured, verdicts: verdict.verdicts };
+  return { stored, secured: verdict.value, verdicts: verdict.verdicts };
 }
 
 test('a C2S patient: full third party, mode S, both signatures verify', async (t) => {

@@ -5,9 +5,8 @@
 // fetch, verify, acknowledge, freed).
 import test from 'ava';
 import { X509Certificate, verify } from 'node:crypto';
-import { parseSignedLot, signedLotCheck, toHex, type LinkFseEntry } from '../../protocol/index.js';
+import { parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, sha256, verifySecuredFse } from '../../protocol/index.js';
 import { LOT_LINK_FLAG } from '../host/index.js';
-import { sha256, verifySecuredFse } from '../securing/index.js';
 import { authenticate, CA_PEM, chooseActs, dismiss, keyIn, newVisit, rig, text, transfer, visitWithVitale } from './test-support.js';
 
 test('a home-visit day: three visits (S, F, D), lots signed, the host fetches, verifies and acknowledges; all freed', async (t) => {
@@ -86,7 +85,7 @@ test('a home-visit day: three visits (S, F, D), lots signed, the host fetches, v
       if (fetched.kind !== 'fse') return t.fail(`fetch ${entry.id}`);
       const verdict = verifySecuredFse(fetched.bytes, { ca: CA_PEM });
       t.true(verdict.ok, `FSE ${entry.id} verifies against the test CA`);
-      if (verdict.ok) modes.push(verdict.secured.fse.securing);
+      if (verdict.ok) modes.push(verdict.value.fse.securing);
       digests.set(entry.id, toHex(sha256(fetched.bytes)));
     }
     t.deepEqual(modes, ['S', 'F', 'D']);

@@ -4,9 +4,9 @@
 // timer counting the keys other machines take.
 import test from 'ava';
 import { fromCard, openCps, openVitale } from '../../emulator/index.js';
-import { verifySecuredFse } from '../securing/index.js';
 import { scripted } from '../machines/test-support.js';
 import { authenticate, CA_PEM, chooseActs, dismiss, newVisit, pinOf, rig, shows, text, transfer, typePin, visitWithVitale } from './test-support.js';
+import { verifySecuredFse } from '../../protocol/index.js';
 
 test('a substitute works with their own CPS on the replaced doctor\'s situation: both identities in the FSE', async (t) => {
   const r = await rig();
@@ -17,8 +17,8 @@ test('a substitute works with their own CPS on the replaced doctor\'s situation:
     t.like(await visitWithVitale(r, 0, ['VG'], { km: 6 }), { result: 'stored', stored: { invoiceNumber: 1 } });
     const verdict = verifySecuredFse((await r.firmware.store!.getFse(1)).bytes, { ca: CA_PEM });
     if (!verdict.ok) return t.fail(verdict.message);
-    t.like(verdict.secured.fse.professional, { id: '99900000045', name: 'LUCAS MOREAU' });
-    t.truthy(verdict.secured.fse.professional.replaced?.billingNumber, 'the replaced doctor is named');
+    t.like(verdict.value.fse.professional, { id: '99900000045', name: 'LUCAS MOREAU' });
+    t.truthy(verdict.value.fse.professional.replaced?.billingNumber, 'the replaced doctor is named');
   } finally {
     await r.close();
   }

@@ -1,8 +1,7 @@
 import test from 'ava';
 import { X509Certificate, verify } from 'node:crypto';
 import { createMemoryLinkPair, openLink, type Link, type TerminalStore } from '../../drivers/index.js';
-import { hex, LINK_ERROR, parseSecuredFse, parseSignedLot, signedLotCheck, toHex, type LinkFseEntry } from '../../protocol/index.js';
-import { sha256 } from '../securing/index.js';
+import { hex, LINK_ERROR, parseSecuredFse, parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, sha256 } from '../../protocol/index.js';
 import { tempStore } from '../lots/test-support.js';
 import { LOT_LINK_FLAG, MAX_EVENT_PAGE, serveHostLink } from './host-link-server.js';
 import { encodeTariffTable, loadTariffs } from './tariffs-in-force.js';

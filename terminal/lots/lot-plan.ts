@@ -15,8 +15,8 @@
  * @module
  */
 import type { StoredFse, TerminalStore } from '../../drivers/index.js';
-import { MAX_LOT_FSES, parseSecuredFse, type LotFseEntry } from '../../protocol/index.js';
-import { destinationOf, sha256 } from '../securing/index.js';
+import { MAX_LOT_FSES, parseSecuredFse, type LotFseEntry, sha256 } from '../../protocol/index.js';
+import { destinationOf } from '../securing/index.js';
 
 /** One FSE ready to enter a lot: its destination and its lot entry. */
 export interface LotCandidate {

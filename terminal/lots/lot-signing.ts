@@ -8,9 +8,9 @@
  * @module
  */
 import { isStoreError, type CardChannel, type LotSummary, type NewLot, type StoreErrorCode, type TerminalStore } from '../../drivers/index.js';
-import { encodeLot, encodeSignedLot, makeLot } from '../../protocol/index.js';
+import { encodeLot, encodeSignedLot, makeLot, sha256 } from '../../protocol/index.js';
 import { cardFailureOf, type CardFailure } from '../machines/index.js';
-import { cpsSignature, localDateTime, sha256, type TerminalClock } from '../securing/index.js';
+import { cpsSignature, localDateTime, type TerminalClock } from '../securing/index.js';
 import type { LotGroup } from './lot-plan.js';
 
 /** What the terminal puts in every lot (B2 lot trailer and invoice flag, DOMAIN.md). */

@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createActor, initialTransition, toPromise, transition, type Actor } from 'xstate';
 import type { CardSession, TerminalStore } from '../../drivers/index.js';
 import { loadDoctors } from '../../emulator/index.js';
-import { parseSignedLot, signedLotCheck, toHex } from '../../protocol/index.js';
+import { parseSignedLot, signedLotCheck, toHex, sha256 } from '../../protocol/index.js';
 import { transmitVerify } from '../machines/index.js';
 import { cardWorld, cpsCard, scripted, type CardWorld } from '../machines/test-support.js';
-import { sha256 } from '../securing/index.js';
 import { lotsMachine, lotsView, type LotsInput, type LotsOutput } from './lots.machine.js';
 import { PARIS_CLOCK, putAll, securedFseRecord, tempStore } from './test-support.js';
 

@@ -18,11 +18,10 @@
  * @module
  */
 import type { CardChannel } from '../../drivers/index.js';
-import { FSE_DIGEST_LENGTH, hex, toHex } from '../../protocol/index.js';
+import { FSE_DIGEST_LENGTH, hex, toHex, certificateCommonName } from '../../protocol/index.js';
 import { readTransparent, transmitOk } from '../cards/card-io.js';
 import { trimDer } from '../cards/vitale-card.js';
 import { CardOperationError } from '../machines/index.js';
-import { certificateCommonName } from './certificates.js';
 
 /** The Vitale 2 card key reference (emulator profile, OURS). */
 export const VITALE_KEY_REFERENCE = 0x01;

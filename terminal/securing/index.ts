@@ -3,7 +3,6 @@
  * carte Vitale (mode S) and the CPS, and verified with the certificates.
  * @module
  */
-export { sha256 } from './digest.js';
 export { localDate, localDateTime, type TerminalClock } from './local-time.js';
 export {
   CPS_SIGNATURE_KEY_REFERENCE,
@@ -18,7 +17,5 @@ export {
   vitaleCryptogram,
   type CpsSigner,
 } from './card-signing.js';
-export { certificateCommonName } from './certificates.js';
 export { buildFse, destinationOf, securingModeOf, UNKNOWN_COVERAGE, type DeviceInfo, type FseBuildReason, type FseDraft, type Fund, type ReplacedDoctors, type VisitPatient } from './build-fse.js';
 export { secureFse, type SecuredFseResult, type SecuringCards } from './secure-fse.js';
-export { verifySecuredFse, type FseVerification, type SignatureVerdict, type TrustAnchors } from './verify.js';

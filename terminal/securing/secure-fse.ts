@@ -10,10 +10,9 @@
  * @module
  */
 import type { CardChannel } from '../../drivers/index.js';
-import { encodeFse, encodeSecuredFse, fse as checkFse, type Fse, type SecuredFse } from '../../protocol/index.js';
+import { encodeFse, encodeSecuredFse, fse as checkFse, type Fse, type SecuredFse, sha256 } from '../../protocol/index.js';
 import { CardOperationError } from '../machines/index.js';
 import { cpsSignature, vitaleCryptogram } from './card-signing.js';
-import { sha256 } from './digest.js';
 
 /** The cards that secure an FSE. */
 export interface SecuringCards {

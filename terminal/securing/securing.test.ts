@@ -1,9 +1,9 @@
 import test from 'ava';
-import { encodeFse, encodeSecuredFse, hex, parseSecuredFse } from '../../protocol/index.js';
+import { encodeFse, encodeSecuredFse, hex, parseSecuredFse, sha256, verifySecuredFse } from '../../protocol/index.js';
 import { coverageAt, priceVisit, tariffAt } from '../billing/index.js';
 import { readVitaleCard } from '../cards/index.js';
 import { CA_PEM, DEVICE, tariffBook, visitWorld } from '../capture/test-support.js';
-import { buildFse, localDateTime, mseSetSignature, psoComputeSignature, secureFse, sha256, verifySecuredFse } from './index.js';
+import { buildFse, localDateTime, mseSetSignature, psoComputeSignature, secureFse } from './index.js';
 
 test('APDUs of the signatures (emulator profiles README)', (t) => {
   t.deepEqual(mseSetSignature(1), hex('00 22 41 B6 06 84 01 01 80 01 42'));

@@ -1,8 +1,7 @@
 /**
- * SHA-256 of the bytes the cards sign (protocol/fse README "Hashing stays
- * with the caller"). node:crypto's `createHash` is used for the hashing
- * only: a deterministic computation, not I/O, so terminal/ stays pure; the
- * Buffer it returns is copied into a Uint8Array at once.
+ * SHA-256 of the bytes the cards sign (README "Hashing and verifying"):
+ * node:crypto's `createHash`, a deterministic computation; the Buffer it
+ * returns is copied into a Uint8Array at once.
  * @module
  */
 import { createHash } from 'node:crypto';
