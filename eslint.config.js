@@ -25,13 +25,14 @@ export const ALLOWED = {
  * Tests (and their helpers and benchmarks) of drivers/, terminal/, host-sdk/
  * and test-vectors/ may also compose the emulator's cards (issue 5: the cards are composed by the
  * test, never imported by drivers/ itself). Each transport's run of the
- * conformance suite lives in test-vectors/conformance/.
+ * conformance suite lives in test-vectors/conformance/. host-sdk's tests may
+ * also run the terminal's firmware: the host's real peer on the link (issue 7).
  */
 const TEST_ALLOWED = {
   drivers: [...ALLOWED.drivers, 'emulator'],
   'test-vectors': [...ALLOWED['test-vectors'], 'emulator'],
   terminal: [...ALLOWED.terminal, 'emulator'],
-  'host-sdk': [...ALLOWED['host-sdk'], 'emulator'],
+  'host-sdk': [...ALLOWED['host-sdk'], 'emulator', 'terminal'],
 };
 const TEST_FILES = ['**/*.test.ts', '**/*.bench.ts', '**/test-support.ts'];
 

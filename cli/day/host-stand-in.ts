@@ -13,8 +13,7 @@
  * @module
  */
 import type { Link } from '../../drivers/index.js';
-import { sha256, toHex, verifySecuredFse, verifySignedLot, type LinkFseEntry } from '../../protocol/index.js';
-import { LOT_LINK_FLAG } from '../../terminal/index.js';
+import { sha256, toHex, verifySecuredFse, verifySignedLot, type LinkFseEntry, LOT_LINK_FLAG } from '../../protocol/index.js';
 
 /** A lot as the host received it. */
 export interface ReceivedLot {

@@ -37,3 +37,4 @@ export {
 export type { LinkMessageReason } from './message-fields.js';
 export { encodeLinkMessage, isLinkRequest, linkMessageCodec, linkRequestIdOf, parseLinkMessage } from './message.js';
 export * from './message-types.js';
+export { isLotLinkId, LOT_LINK_FLAG, lotLinkId, lotStoreId } from './link-ids.js';

@@ -5,8 +5,7 @@
 // fetch, verify, acknowledge, freed).
 import test from 'ava';
 import { X509Certificate, verify } from 'node:crypto';
-import { parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, sha256, verifySecuredFse } from '../../protocol/index.js';
-import { LOT_LINK_FLAG } from '../host/index.js';
+import { parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, sha256, verifySecuredFse, LOT_LINK_FLAG } from '../../protocol/index.js';
 import { authenticate, CA_PEM, chooseActs, dismiss, keyIn, newVisit, rig, text, transfer, visitWithVitale } from './test-support.js';
 
 test('a home-visit day: three visits (S, F, D), lots signed, the host fetches, verifies and acknowledges; all freed', async (t) => {

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { X509Certificate, verify } from 'node:crypto';
 import { createMemoryLinkPair, openLink, type Link, type TerminalStore } from '../../drivers/index.js';
-import { hex, LINK_ERROR, parseSecuredFse, parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, sha256 } from '../../protocol/index.js';
+import { hex, LINK_ERROR, parseSecuredFse, parseSignedLot, signedLotCheck, toHex, type LinkFseEntry, sha256, LOT_LINK_FLAG } from '../../protocol/index.js';
 import { tempStore } from '../lots/test-support.js';
-import { LOT_LINK_FLAG, MAX_EVENT_PAGE, serveHostLink } from './host-link-server.js';
+import { MAX_EVENT_PAGE, serveHostLink } from './host-link-server.js';
 import { encodeTariffTable, loadTariffs } from './tariffs-in-force.js';
 import { openTerminalClock } from './terminal-clock.js';
 import { baseClock, BUILT_IN_TARIFFS, connect, DEVICE, fillTerminal, raw, rawHost, TARIFFS_JSON } from './test-support.js';

@@ -6,7 +6,7 @@
  *
  * OURS (see terminal/README "Host link server"):
  * - **Ids.** An FSE's link id is its invoice number (1-999,999,999 < 2^30);
- *   a lot's link id is `LOT_LINK_FLAG` (2^31) + its store id. `list-fses`
+ *   a lot's link id is `LOT_LINK_FLAG` (2^31) + its store id (protocol/link `lotLinkId`). `list-fses`
  *   lists both (the link has no separate lot list), `acknowledge` takes
  *   both, `fetch-lot` takes the lot's link id or its bare store id.
  * - **States.** `fetched` once this server sent the item's bytes (kept in
@@ -18,7 +18,7 @@
  * @module
  */
 import { isStoreError, MAX_FSE_ID, type Link, type LinkAnswerBody, type TerminalStore } from '../../drivers/index.js';
-import { LINK_ERROR, type LinkEventLogEntry, type LinkIdentityAnswer, type LinkFseEntry, type LinkRequest } from '../../protocol/index.js';
+import { isLotLinkId, LINK_ERROR, lotLinkId, lotStoreId, type LinkEventLogEntry, type LinkIdentityAnswer, type LinkFseEntry, type LinkRequest } from '../../protocol/index.js';
 import type { SettableClock } from './terminal-clock.js';
 import { decodeTariffTable, saveTariffs, type TariffsInForce } from './tariffs-in-force.js';
 
@@ -45,8 +45,6 @@ export interface HostLinkServer {
   stop(): void;
 }
 
-/** Added to a lot's store id to make its link id (OURS). */
-export const LOT_LINK_FLAG = 0x8000_0000;
 /** Most event-log entries in one answer (a 255-byte text each keeps a page under 70 KB). */
 export const MAX_EVENT_PAGE = 256;
 /** Event-log codes on the link (OURS, 16-bit); kinds not listed travel as 0 with the kind in the text. */
@@ -76,8 +74,6 @@ export function fitText(text: string): string {
   return out;
 }
 
-const isLotLinkId = (id: number): boolean => id >= LOT_LINK_FLAG;
-const lotIdOf = (id: number): number => (isLotLinkId(id) ? id - LOT_LINK_FLAG : id);
 
 /**
  * Answer the host's requests on `link` from the store (issue 6 "Host link").
@@ -93,7 +89,7 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
     const entries: LinkFseEntry[] = [];
     for (const f of await store.listFses()) entries.push({ id: f.id, size: f.size, state: fetched.has(f.id) ? 'fetched' : 'pending' });
     for (const l of await store.listLots()) {
-      const id = LOT_LINK_FLAG + l.id;
+      const id = lotLinkId(l.id);
       entries.push({ id, size: (await store.getLot(l.id)).bytes.length, state: fetched.has(id) ? 'fetched' : 'pending' });
     }
     return { kind: 'fse-list', fses: entries };
@@ -107,22 +103,22 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
   }
 
   async function fetchLot(id: number): Promise<Answer> {
-    const lotId = lotIdOf(id);
+    const lotId = lotStoreId(id);
     if (lotId < 1) return error(LINK_ERROR.notFound, `no lot ${id}`);
     const { bytes } = await store.getLot(lotId);
-    fetched.add(LOT_LINK_FLAG + lotId);
+    fetched.add(lotLinkId(lotId));
     return { kind: 'lot', id, bytes };
   }
 
   async function acknowledge(ids: readonly number[]): Promise<Answer> {
-    const lotIds = ids.filter(isLotLinkId).map(lotIdOf).filter((id) => id >= 1);
+    const lotIds = ids.filter(isLotLinkId).map(lotStoreId).filter((id) => id >= 1);
     const fseIds = ids.filter((id) => !isLotLinkId(id) && id >= 1 && id <= MAX_FSE_ID);
     const result = await store.acknowledge({ lotIds, fseIds });
     const freed = await store.free();
     for (const id of freed.fses) fetched.delete(id);
-    for (const id of freed.lots) fetched.delete(LOT_LINK_FLAG + id);
+    for (const id of freed.lots) fetched.delete(lotLinkId(id));
     await store.appendEvent({ kind: 'link.acknowledged', detail: `acquittes: ${result.lots.length} lot(s), ${result.fses.length} FSE; liberes: ${freed.lots.length} lot(s), ${freed.fses.length} FSE` });
-    return { kind: 'acknowledged', freed: [...freed.fses, ...freed.lots.map((id) => LOT_LINK_FLAG + id)] };
+    return { kind: 'acknowledged', freed: [...freed.fses, ...freed.lots.map((id) => lotLinkId(id))] };
   }
 
   async function updateTariffs(version: number, table: Uint8Array): Promise<Answer> {

@@ -5,6 +5,6 @@
  * the terminal clock the host sets, and the tariffs in force.
  * @module
  */
-export { EVENT_CODES, fitText, LOT_LINK_FLAG, MAX_EVENT_PAGE, serveHostLink, type HostLinkOptions, type HostLinkServer } from './host-link-server.js';
+export { EVENT_CODES, fitText, MAX_EVENT_PAGE, serveHostLink, type HostLinkOptions, type HostLinkServer } from './host-link-server.js';
 export { CLOCK_SETTING, MAX_UTC_OFFSET_MINUTES, openTerminalClock, type BaseClock, type SettableClock } from './terminal-clock.js';
 export { decodeTariffTable, encodeTariffTable, loadTariffs, saveTariffs, TARIFFS_SETTING, type TariffsInForce, type TariffTableReason } from './tariffs-in-force.js';
