@@ -41,21 +41,23 @@ export interface SecuredFseResult {
  */
 export async function secureFse(value: Fse, cards: SecuringCards): Promise<SecuredFseResult> {
   let current = value;
+  // Both cards sign the same canonical bytes: hashed once, again only after a downgrade to F.
+  let digest = sha256(encodeFse(value));
   let vitale: SecuredFse['vitale'];
   let downgraded = false;
   if (value.securing === 'S') {
     if (cards.vitale === undefined) throw new TypeError('mode S needs the Vitale card');
     try {
-      vitale = { signature: await vitaleCryptogram(cards.vitale.channel, sha256(encodeFse(value)), cards.signal), certificate: cards.vitale.certificate };
+      vitale = { signature: await vitaleCryptogram(cards.vitale.channel, digest, cards.signal), certificate: cards.vitale.certificate };
     } catch (error) {
       if (!(error instanceof CardOperationError) || error.failure.kind !== 'card-refused') throw error;
       const fallback = checkFse({ ...value, securing: 'F' });
       if (!fallback.ok) throw new TypeError(`mode F of a valid FSE failed: ${fallback.error.message}`, { cause: error });
       current = fallback.value;
+      digest = sha256(encodeFse(current));
       downgraded = true;
     }
   }
-  const digest = sha256(encodeFse(current));
   const cps = { signature: await cpsSignature(cards.cps.channel, digest, cards.signal), certificate: cards.cps.certificate };
   const secured: SecuredFse = vitale === undefined ? { fse: current, cps } : { fse: current, vitale, cps };
   return { secured, bytes: encodeSecuredFse(secured), digest, downgraded };
