@@ -2,7 +2,7 @@
  * Generates the terminal's diagrams for the docs from the machines
  * themselves: `npx tsx scripts/statecharts.ts` writes one Mermaid
  * `stateDiagram-v2` per statechart, and the screen catalogue, into
- * `terminal/diagrams/` (see `diagramDocuments` in terminal/machines/mermaid.ts).
+ * `terminal/diagrams/` (see `diagramDocuments` in terminal/statecharts/mermaid.ts).
  * A test (terminal/machines/mermaid.test.ts) fails when the committed files
  * are not what this script writes.
  */

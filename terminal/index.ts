@@ -12,3 +12,4 @@ export * from './securing/index.js';
 export * from './capture/index.js';
 export * from './lots/index.js';
 export * from './host/index.js';
+export * from './statecharts/index.js';

@@ -36,4 +36,3 @@ export {
 } from './cps-card.js';
 export { cardKindOfAtr } from './card-kind.js';
 export { CardOperationError, cardFailureOf, describeFailure, type CardFailure } from './card-failure.js';
-export { diagramDocuments, STATECHARTS, statechartMermaid } from './mermaid.js';

@@ -6,29 +6,22 @@
  * @module
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xstate';
-import { cpsSessionMachine } from './cps-session.machine.js';
-import { deviceMachine } from './device.machine.js';
-import { pinMachine } from './pin.machine.js';
-import { slotMachine } from './slot.machine.js';
+import { cpsSessionMachine, deviceMachine, pinMachine, slotMachine } from '../machines/index.js';
 import { renderView, screenCatalogue } from '../ui/index.js';
-// Composed machines (firmware, capture, lots) import machines/index.js: these modules load after this folder's machines.
-import { visitMachine } from '../capture/visit.machine.js';
-import { firmwareMachine } from '../firmware/firmware.machine.js';
-import { lotsMachine } from '../lots/lots.machine.js';
+import { visitMachine } from '../capture/index.js';
+import { firmwareMachine } from '../firmware/index.js';
+import { lotsMachine } from '../lots/index.js';
 
-/**
- * The machines drawn for the docs, by diagram file name. The composed ones
- * (visit, lots, firmware) import this folder's index, which exports this
- * module: they are read lazily (getters), once every module has loaded.
- */
-export const STATECHARTS: Readonly<Record<string, AnyStateMachine>> = Object.defineProperties(
-  { slot: slotMachine, pin: pinMachine, 'cps-session': cpsSessionMachine, device: deviceMachine } as Record<string, AnyStateMachine>,
-  {
-    visit: { enumerable: true, get: () => visitMachine },
-    lots: { enumerable: true, get: () => lotsMachine },
-    firmware: { enumerable: true, get: () => firmwareMachine },
-  },
-);
+/** The machines drawn for the docs, by diagram file name. */
+export const STATECHARTS: Readonly<Record<string, AnyStateMachine>> = {
+  slot: slotMachine,
+  pin: pinMachine,
+  'cps-session': cpsSessionMachine,
+  device: deviceMachine,
+  visit: visitMachine,
+  lots: lotsMachine,
+  firmware: firmwareMachine,
+};
 
 const idOf = (node: AnyStateNode): string => node.id.replace(/[^A-Za-z0-9]/g, '_');
 

@@ -4,7 +4,7 @@ import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { allTransitions } from './test-support.js';
+import { allTransitions } from '../machines/test-support.js';
 import { diagramDocuments, STATECHARTS, statechartMermaid } from './mermaid.js';
 
 const folder = join(fileURLToPath(new URL('../diagrams', import.meta.url)));
