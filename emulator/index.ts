@@ -119,3 +119,4 @@ export { fileTraceSink, memoryTraceSink, type FileTraceSink, type MemoryTraceSin
 export { formatTraceLine, type DecodedCommand, type TraceEntry } from './trace/trace-entry.js';
 export { withTrace } from './trace/with-trace.js';
 export * from './profiles/index.js';
+export * from './teleservice/index.js';

@@ -9,8 +9,9 @@ import { cardCommand } from './card.js';
 import { dayCommand } from './day.js';
 import { demoCommand } from './demo.js';
 import { nirCommand } from './nir.js';
+import { teleserviceCommand } from './teleservice.js';
 import { terminalCommand } from './terminal.js';
 import { tlvCommand } from './tlv.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [dayCommand, demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand, terminalCommand];
+export const COMMANDS: readonly Command[] = [dayCommand, demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand, terminalCommand, teleserviceCommand];

@@ -1,0 +1,39 @@
+// The OpenAPI document served at /openapi.json: built from the route
+// schemas, every route and error documented; the response check the other
+// tests rely on really rejects what does not conform.
+import test from 'ava';
+import { TELESERVICE_ERRORS } from './errors.js';
+import { openApiValidator, startTeleservice } from './test-support.js';
+import { OPENAPI_PATH } from './teleservice.js';
+
+test('served at /openapi.json: OpenAPI 3.1, the three routes, bearer security on /v1/rights, the one error shape on every route', async (t) => {
+  const running = await startTeleservice();
+  t.teardown(running.stop);
+  const answer = await running.call('GET', OPENAPI_PATH);
+  t.is(answer.status, 200);
+  t.regex(answer.headers.get('content-type') ?? '', /application\/json/);
+  const document = answer.body as {
+    openapi: string;
+    paths: Record<string, Record<string, { responses: Record<string, unknown>; security?: unknown }>>;
+    components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } };
+  };
+  t.is(document.openapi, '3.1.0');
+  t.deepEqual(Object.keys(document.paths).sort(), ['/v1/auth/challenge', '/v1/auth/token', '/v1/rights']);
+  for (const [path, methods] of Object.entries(document.paths)) {
+    t.deepEqual(Object.keys(methods), ['post'], path);
+    t.deepEqual(Object.keys(methods.post!.responses).sort(), ['200', '4XX'], path);
+  }
+  t.deepEqual(document.paths['/v1/rights']!.post!.security, [{ bearer: [] }]);
+  t.deepEqual(document.components.schemas.Error.properties.error.properties.code.enum, Object.keys(TELESERVICE_ERRORS));
+});
+
+test('the response check rejects answers that do not conform, and statuses a route does not document', async (t) => {
+  const running = await startTeleservice();
+  t.teardown(running.stop);
+  const check = openApiValidator((await running.call('GET', OPENAPI_PATH)).body as Record<string, unknown>);
+  t.is(check('POST', '/v1/auth/challenge', 200, { challengeId: 'a', challenge: 'AAAA', expiresAt: '2026-11-23T12:00:00Z' }), undefined);
+  t.regex(check('POST', '/v1/auth/challenge', 200, { challengeId: 'a' }) ?? '', /required/);
+  t.regex(check('POST', '/v1/rights', 404, { error: { code: 'no-such-code', message: 'x' } }) ?? '', /allowed values/);
+  t.regex(check('POST', '/v1/rights', 500, { error: { code: 'internal-error', message: 'x' } }) ?? '', /does not document status 500/);
+  t.regex(check('GET', '/elsewhere', 404, { message: 'Not Found' }) ?? '', /required/);
+});

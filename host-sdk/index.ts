@@ -1,0 +1,16 @@
+/**
+ * `host-sdk/`: the PC side of bifente (issue 7). Wave 1: the host's own
+ * crash-safe database, the lot state model, and the sync with a terminal
+ * over any drivers link (fetch, verify, store, then acknowledge).
+ * @module
+ */
+export { openHostDatabase, type HostDatabaseOptions } from './database/open-host-database.js';
+export type { FreedItems, HostClock, HostDatabase, HostListFilter, TerminalIdentity } from './database/host-database.js';
+export { HostDatabaseError, isHostDatabaseError, type HostDatabaseErrorCode } from './database/host-database-error.js';
+export type * from './database/records.js';
+export { HOST_APPLICATION_ID, HOST_MIGRATIONS, HOST_SCHEMA_VERSION, type HostMigration } from './database/schema.js';
+export { LOT_STATES, LOT_TRANSITIONS, nextLotState, type LotState, type LotStateChange, type LotTransition } from './lots/lot-state.js';
+export { checkFse, checkLot, type LotCheck } from './sync/check-items.js';
+export { syncTerminal } from './sync/sync-terminal.js';
+export { SyncError, isSyncError, type SyncErrorCode } from './sync/sync-error.js';
+export type * from './sync/sync-types.js';
