@@ -18,3 +18,4 @@ export * from './tlv/index.js';
 export * from './nir/index.js';
 export * from './link/index.js';
 export * from './fse/index.js';
+export * from './rng.js';

@@ -3,22 +3,28 @@
  * person to try it as a doctor would (issue 6 "Display and keypad"). The
  * 4 × 20 display is drawn in a box, keys come from the keyboard, hotkeys
  * insert and remove the persona cards (emulated, in-process readers), the
- * store lives in `--state`. Without a TTY, stdin is a script of keys (one
- * per line) run on a simulated clock, and each screen is printed: that is
- * how tests drive it. The PIN never reaches the output: the display masks
+ * store lives in `--state`. On a TTY the session is interactive (real time,
+ * `terminal-tty.ts`). Without a TTY, stdin is a script of keys (one per line)
+ * run on a simulated clock, and each screen is printed: that is how most
+ * tests drive it. The PIN never reaches the output: the display masks
  * it and typed digits are echoed as `*`.
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emitKeypressEvents, createInterface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SimulatedClock } from 'xstate';
-import { createInProcessTransport, openTerminalStore, type InProcessTransport } from '../../drivers/index.js';
-import { fromCard, loadDoctors, loadPatients, mulberry32, openCps, openVitale } from '../../emulator/index.js';
-import { createFirmware, digitKey, keyFromConsole, parseTariffBook, type DisplayLines, type Firmware, type FirmwareClock, type KeyEvent } from '../../terminal/index.js';
+import { createInProcessTransport, openTerminalStore } from '../../drivers/index.js';
+import { loadDoctors, loadPatients, mulberry32 } from '../../emulator/index.js';
+import { createFirmware, digitKey, parseTariffBook, type Firmware, type FirmwareClock, type KeyEvent } from '../../terminal/index.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, UsageError, type Command, type Io } from '../command.js';
+import { CardRack, READERS } from './terminal-rack.js';
+import { runInteractive, type TerminalStdin, type TerminalWindow } from './terminal-tty.js';
+import { boxed, statusFields, statusLine } from './terminal-view.js';
+
+export type { TerminalStdin, TerminalWindow } from './terminal-tty.js';
 
 const USAGE = [
   'Usage: bifente terminal [--doctor <id>] [--patients <id,...>] [--state <dir>] [--seed <n>]',
@@ -26,7 +32,7 @@ const USAGE = [
   'Runs the portable bi-fente reader\'s firmware in the console with emulated cards.',
   'Keys: digits, Backspace = correction, Esc = cancel, Enter = validate, arrows.',
   'Hotkeys: F1 or c insert/remove the doctor\'s CPS, F2 or v insert/remove the next',
-  'patient\'s carte Vitale, q quit.',
+  'patient\'s carte Vitale, q or Ctrl-C quit.',
   '',
   '  --doctor <id>       the CPS persona (default: the first doctor of "card list")',
   '  --patients <ids>    the Vitale personas, in visit order (default: every patient,',
@@ -39,13 +45,6 @@ const USAGE = [
   'run on a simulated clock; each screen is printed after each line.',
 ].join('\n');
 
-/** What the command reads keys from (process.stdin by default). */
-export interface TerminalStdin extends NodeJS.ReadableStream {
-  readonly isTTY?: boolean;
-  setRawMode?(mode: boolean): unknown;
-}
-
-const READERS = { cps: 'bifente CPS 00', vitale: 'bifente Vitale 01' } as const;
 const DEVICE = { model: 'bifente TLA', serial: 'BF000001', firmware: '0.6.0', agreementNumber: 'BF-TLA-0001' };
 /** The fund degraded-mode FSEs go to (the practice's local CPAM, OURS: the day's doctor's). */
 const LOCAL_FUND = { regime: '01', caisse: '691', centre: '1001' };
@@ -64,62 +63,6 @@ const SCRIPT_KEYS: Readonly<Record<string, KeyEvent>> = {
   up: { type: 'key.up' },
   down: { type: 'key.down' },
 };
-
-const SLOT_STATUS: Readonly<Record<string, string>> = { empty: 'vide', ready: 'prete', mute: 'muette', unknownCard: 'inconnue', removed: 'retiree' };
-
-/** The display in a box. */
-export function boxed(lines: DisplayLines): string {
-  const edge = `+${'-'.repeat(20)}+`;
-  return [edge, ...lines.map((line) => `|${line}|`), edge].join('\n');
-}
-
-/** The emulated cards the hotkeys move in and out of the two readers. */
-class CardRack {
-  #patient = 0;
-  #cps = false;
-  #vitale: string | undefined;
-
-  constructor(
-    readonly transport: InProcessTransport,
-    readonly doctor: string,
-    readonly patients: readonly string[],
-    readonly cardDir: string,
-    readonly seed: number,
-  ) {}
-
-  async toggleCps(): Promise<string> {
-    if (this.#cps) {
-      await this.transport.remove(READERS.cps);
-      this.#cps = false;
-      return `CPS ${this.doctor} retiree`;
-    }
-    await this.transport.insert(READERS.cps, fromCard(await openCps(this.doctor, { stateDir: this.cardDir, seed: this.seed })));
-    this.#cps = true;
-    return `CPS ${this.doctor} inseree`;
-  }
-
-  async toggleVitale(): Promise<string> {
-    if (this.#vitale !== undefined) {
-      await this.transport.remove(READERS.vitale);
-      const was = this.#vitale;
-      this.#vitale = undefined;
-      return `Vitale ${was} retiree`;
-    }
-    const patient = this.patients[this.#patient % this.patients.length]!;
-    this.#patient += 1;
-    await this.transport.insert(READERS.vitale, fromCard(await openVitale(patient, { stateDir: this.cardDir, seed: this.seed })));
-    this.#vitale = patient;
-    return `Vitale ${patient} inseree`;
-  }
-}
-
-/** The status line: battery, FSEs stored, slots. */
-async function statusLine(firmware: Firmware): Promise<string> {
-  const state = firmware.state();
-  const stored = firmware.store === undefined ? 'memoire en quarantaine' : `FSE stockees: ${(await firmware.store.usage()).count}`;
-  const slot = (value: string): string => SLOT_STATUS[value.split('.')[0]!] ?? 'lecture';
-  return `Batterie ${Math.floor(state.battery / 10)}% | ${stored} | CPS: ${slot(state.slots.cps)} | Vitale: ${slot(state.slots.vitale)}`;
-}
 
 /** Let in-process card and store work finish: promise turns until nothing changes (bounded, no timed wait). */
 async function settle(firmware: Firmware): Promise<void> {
@@ -151,7 +94,7 @@ function scriptStep(line: string, number: number): ScriptStep | undefined {
 }
 
 async function runScript(firmware: Firmware, rack: CardRack, clock: SimulatedClock, stdin: TerminalStdin, io: Io): Promise<void> {
-  const print = async (label: string): Promise<void> => io.out(`> ${label}\n${boxed(firmware.display())}\n${await statusLine(firmware)}\n`);
+  const print = async (label: string): Promise<void> => io.out(`> ${label}\n${boxed(firmware.display())}\n${statusLine(await statusFields(firmware))}\n`);
   await settle(firmware);
   await print('allumage');
   let number = 0;
@@ -177,43 +120,6 @@ async function runScript(firmware: Firmware, rack: CardRack, clock: SimulatedClo
   }
 }
 
-async function runInteractive(firmware: Firmware, rack: CardRack, stdin: TerminalStdin, io: Io): Promise<void> {
-  let notice = '';
-  const draw = async (): Promise<void> => {
-    io.out(`\x1b[2J\x1b[H${boxed(firmware.display())}\n${await statusLine(firmware)}\n${notice}\n\nF1/c CPS  F2/v Vitale  q quitter\n`);
-  };
-  const stopDrawing = firmware.onDisplay(() => void draw());
-  emitKeypressEvents(stdin);
-  stdin.setRawMode?.(true);
-  stdin.resume();
-  await draw();
-  await new Promise<void>((resolve) => {
-    const quit = (): void => {
-      stdin.off('keypress', onKey);
-      io.signal?.removeEventListener('abort', quit);
-      resolve();
-    };
-    const onKey = (typed: string | undefined, key: { name?: string; ctrl?: boolean } | undefined): void => {
-      const name = key?.name ?? typed ?? '';
-      if (name === 'q' || (key?.ctrl === true && name === 'c')) return quit();
-      if (name === 'c' || name === 'f1' || name === 'v' || name === 'f2') {
-        void (name === 'c' || name === 'f1' ? rack.toggleCps() : rack.toggleVitale()).then((done) => {
-          notice = done;
-          return draw();
-        });
-        return;
-      }
-      const event = keyFromConsole(name);
-      if (event !== undefined) firmware.send(event);
-    };
-    stdin.on('keypress', onKey);
-    io.signal?.addEventListener('abort', quit);
-  });
-  stopDrawing();
-  stdin.setRawMode?.(false);
-  stdin.pause();
-}
-
 function seedOf(text: string | undefined): number {
   if (text === undefined) return 1;
   const n = Number(text);
@@ -232,8 +138,8 @@ function shuffled(ids: readonly string[], seed: number): string[] {
   return out;
 }
 
-/** The `terminal` command reading keys from `stdin()` (process.stdin when absent). */
-export function createTerminalCommand(stdin: () => TerminalStdin = () => process.stdin): Command {
+/** The `terminal` command reading keys from `stdin()` and drawing in `window()` (process.stdin and process.stdout when absent). */
+export function createTerminalCommand(stdin: () => TerminalStdin = () => process.stdin, window: () => TerminalWindow = () => process.stdout): Command {
   return {
     name: 'terminal',
     summary: 'run the portable reader\'s firmware in the console with emulated cards',
@@ -273,7 +179,7 @@ export function createTerminalCommand(stdin: () => TerminalStdin = () => process
       const rack = new CardRack(transport, doctor, visits, join(values.state, 'cards'), seed);
       try {
         if (scripted) await runScript(firmware, rack, simulated, input, io);
-        else await runInteractive(firmware, rack, input, io);
+        else await runInteractive(firmware, rack, input, window(), io);
       } finally {
         await firmware.stop();
         await firmware.store?.close();

@@ -5,6 +5,7 @@ import { isDriverError } from '../core/errors.js';
 import type { LinkPortEvent } from '../core/link-port.js';
 import { openHidLinkPort } from './hid-link-port.js';
 import { listHidDevices } from './list-hid-devices.js';
+import type { NodeHidBinding, NodeHidHandle } from './node-hid-binding.js';
 import { createNodeHidMimic } from './node-hid-mimic.js';
 
 const IDS = { vendorId: 0x1d6b, productId: 0x0104 };
@@ -53,6 +54,63 @@ test('open errors: node-hid messages become not-found and a permission hint', as
   t.true(isDriverError(denied, 'transport-error'), String(denied));
   t.regex(denied?.message ?? '', /udev rule/);
   t.throws(() => openHidLinkPort({ vendorId: 0x10000, productId: 1 }), { instanceOf: RangeError });
+});
+
+/** The mimic, but each open waits until the test lets it through: a device that takes its time. */
+function heldOpens(mimic: NodeHidBinding): { binding: NodeHidBinding; opens: number; release(): Promise<NodeHidHandle> } {
+  const held: (() => Promise<NodeHidHandle>)[] = [];
+  const state = {
+    opens: 0,
+    binding: {
+      devicesAsync: () => mimic.devicesAsync(),
+      HIDAsync: {
+        open: ((...args: [string] | [number, number]) => {
+          state.opens += 1;
+          return new Promise<NodeHidHandle>((resolve, reject) => {
+            held.push(() => {
+              const opened = args.length === 1 ? mimic.HIDAsync.open(args[0]) : mimic.HIDAsync.open(args[0], args[1]);
+              opened.then(resolve, reject);
+              return opened;
+            });
+          });
+        }) as NodeHidBinding['HIDAsync']['open'],
+      },
+    },
+    release: () => held.shift()!(),
+  };
+  return state;
+}
+
+test('open is bounded: canceled before (nothing opened), a slow open times out, an abort cancels; a late handle is closed', async (t) => {
+  const mimic = createNodeHidMimic();
+  const device = mimic.plug(IDS);
+  const slow = heldOpens(mimic);
+
+  const before = await t.throwsAsync(openHidLinkPort(IDS, { binding: slow.binding, signal: AbortSignal.abort() }));
+  t.true(isDriverError(before, 'canceled'), String(before));
+  t.is(slow.opens, 0);
+
+  const late = await t.throwsAsync(openHidLinkPort(IDS, { binding: slow.binding, openTimeoutMs: 1 }));
+  t.true(isDriverError(late, 'timeout'), String(late));
+  t.is(late?.message, 'HID device 1d6b:0104 did not open within 1 ms');
+  await slow.release();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(device.openHandles(), 0, 'the handle that came too late was closed');
+
+  const stop = new AbortController();
+  const opening = openHidLinkPort(IDS, { binding: slow.binding, signal: stop.signal });
+  stop.abort(new Error('the doctor unplugged the cable'));
+  const canceled = await t.throwsAsync(opening);
+  t.true(isDriverError(canceled, 'canceled'), String(canceled));
+  t.is((canceled?.cause as Error).message, 'the doctor unplugged the cable');
+  await slow.release();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(device.openHandles(), 0);
+
+  const port = openHidLinkPort(IDS, { binding: slow.binding });
+  await slow.release();
+  await (await port).close();
+  t.is(slow.opens, 3);
 });
 
 test('the real node-hid: a missing hidraw node and a non-hidraw file map to not-found and not-supported', async (t) => {

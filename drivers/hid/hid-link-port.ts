@@ -9,6 +9,7 @@
  */
 import type { LinkPort, LinkPortEvent } from '../core/link-port.js';
 import { DriverError } from '../core/errors.js';
+import { withDeadline } from '../session/deadline.js';
 import { LinkListeners } from '../serial/link-listeners.js';
 import { closedError, goneError, openError, writeError } from './hid-errors.js';
 import { loadNodeHid, type NodeHidBinding, type NodeHidHandle } from './node-hid-binding.js';
@@ -83,37 +84,21 @@ interface Settings {
 
 async function open(device: HidDeviceSelector, settings: Settings): Promise<LinkPort> {
   const name = describe(device);
-  const { signal } = settings;
-  if (signal?.aborted === true) throw new DriverError('canceled', `opening HID device ${name} was canceled`, { cause: signal.reason });
-  const binding = settings.binding ?? (await loadNodeHid());
-  const opening = 'path' in device ? binding.HIDAsync.open(device.path) : binding.HIDAsync.open(device.vendorId, device.productId);
-  const handle = await new Promise<NodeHidHandle>((resolve, reject) => {
-    let settled = false;
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
+  const opening = async (signal: AbortSignal): Promise<NodeHidHandle> => {
+    const binding = settings.binding ?? (await loadNodeHid());
+    signal.throwIfAborted(); // gave up while node-hid loaded: open nothing
+    const opened = 'path' in device ? binding.HIDAsync.open(device.path) : binding.HIDAsync.open(device.vendorId, device.productId);
+    return opened.catch((error: unknown) => {
+      throw openError(name, error);
+    });
+  };
+  const handle = await withDeadline(
+    opening,
+    { timeoutMs: settings.openTimeoutMs, signal: settings.signal },
+    { timeout: (ms) => `HID device ${name} did not open within ${ms} ms`, canceled: `opening HID device ${name} was canceled` },
     // An open that completes after we gave up is closed at once, so no handle leaks.
-    const giveUp = (error: DriverError): void => {
-      if (!settle()) return;
-      reject(error);
-      void opening.then((late) => late.close(), () => undefined);
-    };
-    const onAbort = (): void => giveUp(new DriverError('canceled', `opening HID device ${name} was canceled`, { cause: signal?.reason }));
-    const timer = setTimeout(() => giveUp(new DriverError('timeout', `HID device ${name} did not open within ${settings.openTimeoutMs} ms`)), settings.openTimeoutMs);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    opening.then(
-      (opened) => {
-        if (settle()) resolve(opened);
-      },
-      (error: unknown) => {
-        if (settle()) reject(openError(name, error));
-      },
-    );
-  });
+    (late) => void late.close(),
+  );
   return new HidLinkPort(name, handle, settings);
 }
 

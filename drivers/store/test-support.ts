@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mulberry32 } from '../../protocol/index.js';
 import { openTerminalStore, type TerminalStoreOptions } from './open-terminal-store.js';
 import type { FseRecord, SecuringMode } from './records.js';
 import type { TerminalStore } from './terminal-store.js';
@@ -17,16 +18,9 @@ export function tempFolder(prefix: string): { dir: string; remove: () => void } 
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed, the same numbers. */
+/** A deterministic stream of floats in [0, 1): protocol's mulberry32, the same seed, the same numbers. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed).next;
 }
 
 const MODES: readonly SecuringMode[] = ['S', 'F', 'D'];

@@ -1,40 +1,14 @@
 /**
- * The one seeded pseudo-random generator of the emulator (mulberry32: a
- * 32-bit state, small, fast, the same sequence on every platform), so that
- * GET CHALLENGE, fault plans and every card session replay from a seed.
- * Not for secrets: the cards are test doubles.
+ * The emulator's seeded randomness, so that GET CHALLENGE, fault plans and
+ * every card session replay from a seed: the project's one generator,
+ * protocol's `mulberry32` (re-exported here for the emulator's modules), and
+ * a byte source over it. Not for secrets: the cards are test doubles.
  * @module
  */
 
-/** A reproducible stream of numbers. */
-export interface Prng {
-  /** A float in [0, 1). */
-  next(): number;
-  /** An integer in [0, n). */
-  below(n: number): number;
-  /** The next 32-bit unsigned integer. */
-  u32(): number;
-}
+import { mulberry32 } from '../../protocol/index.js';
 
-/** A generator whose sequence depends only on `seed` (taken as a 32-bit unsigned integer). */
-export function mulberry32(seed: number): Prng {
-  let state = seed >>> 0;
-  const u32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return (z ^ (z >>> 14)) >>> 0;
-  };
-  return {
-    u32,
-    next: () => u32() / 0x1_0000_0000,
-    below: (n) => {
-      if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`below(${n}): n must be a positive integer`);
-      return Math.floor((u32() / 0x1_0000_0000) * n);
-    },
-  };
-}
+export { mulberry32, type Prng } from '../../protocol/index.js';
 
 /** A reproducible byte source. */
 export interface SeededRng {

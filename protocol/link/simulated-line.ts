@@ -4,6 +4,7 @@
  * driven by a seeded generator and a simulated clock.
  * @module
  */
+import { mulberry32 } from '../rng.js';
 import { createLinkSession, type LinkSession, type LinkSessionOptions, type LinkStep } from './session.js';
 
 /** Fault rates of the simulated line, each a probability per frame written. */
@@ -22,18 +23,6 @@ export interface LineFaults {
 
 /** A line without faults. */
 export const PERFECT_LINE: LineFaults = { drop: 0, duplicate: 0, corrupt: 0, garbage: 0, jitterMs: 0, split: false };
-
-/** mulberry32: a small seeded generator, so a failing run replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** One end's outcome. */
 export interface EndResult {
@@ -66,7 +55,7 @@ export function runLink(args: {
   readonly options?: LinkSessionOptions;
   readonly limitMs?: number;
 }): LinkRun {
-  const next = random(args.seed);
+  const next = mulberry32(args.seed).next; // seeded, so a failing run replays
   const f = args.faults;
   const limit = args.limitMs ?? 600_000;
   const sessions = { a: createLinkSession(args.options), b: createLinkSession(args.options) };

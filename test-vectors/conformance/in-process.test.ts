@@ -1,49 +1,27 @@
 // The card conformance suite over the in-process transport, with the
 // emulator's CPS and carte Vitale composed here (drivers/ never imports them).
 import { createInProcessTransport } from '../../drivers/index.js';
-import { conformanceCards } from './test-support.js';
-import { testTransport, type CardFixture } from './transport.js';
+import { cardFixture, type TransportRig } from './test-support.js';
+import { testTransport } from './transport.js';
 
-const CPS_READER = 'bifente CPS 00';
-const VITALE_READER = 'bifente Vitale 01';
+const READERS = { cps: 'bifente CPS 00', vitale: 'bifente Vitale 01' } as const;
 
-async function inProcessFixture(): Promise<CardFixture> {
-  const cards = await conformanceCards();
+function inProcessRig(): TransportRig {
   const transport = createInProcessTransport();
-  const byReader = new Map([
-    [CPS_READER, cards.cps],
-    [VITALE_READER, cards.vitale],
-  ]);
-  const cardIn = (reader: string) => {
-    const card = byReader.get(reader);
-    if (card === undefined) throw new Error(`no card for ${reader}`);
-    return card;
-  };
-  for (const [reader, card] of byReader) {
-    transport.addReader(reader);
-    await transport.insert(reader, card);
-  }
+  transport.addReader(READERS.cps);
+  transport.addReader(READERS.vitale);
   return {
     transport,
-    cpsReader: CPS_READER,
-    vitaleReader: VITALE_READER,
-    doctor: cards.doctor,
-    patient: cards.patient,
-    removeCard: (reader) => transport.remove(reader),
-    insertCard: async (reader) => {
-      const card = cardIn(reader);
-      card.mute(false);
-      await transport.insert(reader, card);
+    readers: READERS,
+    insert: async (role, card) => {
+      await transport.insert(READERS[role], card);
     },
-    muteCard: async (reader) => cardIn(reader).mute(true),
-    close: async () => {
-      await transport.close();
-      cards.dispose();
-    },
+    remove: (role) => transport.remove(READERS[role]),
+    close: () => transport.close(),
   };
 }
 
-testTransport('in-process', inProcessFixture, {
+testTransport('in-process', () => cardFixture(inProcessRig), {
   exclusive: true,
   transactions: true,
   extendedApdu: true,

@@ -6,54 +6,39 @@
 import test from 'ava';
 import { createVpcdClient, ensurePcscd, lockVpcdReaders, missingPcscPrerequisites, releasePcscd, VPCD_PORT_SLOT0, VPCD_PORT_SLOT1 } from '../../emulator/index.js';
 import { createPcscTransport, loadPcsclite, untilCardPresence as cardShown } from '../../drivers/index.js';
-import { conformanceCards } from './test-support.js';
-import { testTransport, type CardFixture } from './transport.js';
+import { cardFixture, type ConformanceCards, type TransportRig } from './test-support.js';
+import { testTransport } from './transport.js';
 
-const READER0 = 'Virtual PCD 00 00';
-const READER1 = 'Virtual PCD 00 01';
+const READERS = { cps: 'Virtual PCD 00 00', vitale: 'Virtual PCD 00 01' } as const;
 const missing = [
   ...missingPcscPrerequisites(['pcscd', 'gcc']),
   ...(await loadPcsclite().then(() => [], () => ['the npm module pcsclite (Debian libpcsclite-dev, then npm ci)'])),
 ];
 
-async function pcscFixture(): Promise<CardFixture> {
-  const cards = await conformanceCards();
+async function pcscRig(cards: ConformanceCards): Promise<TransportRig> {
   const transport = createPcscTransport();
-  const served = new Map([
-    [READER0, { card: cards.cps, client: createVpcdClient(cards.cps, { atr: await cards.cps.powerOn(), port: VPCD_PORT_SLOT0 }) }],
-    [READER1, { card: cards.vitale, client: createVpcdClient(cards.vitale, { atr: await cards.vitale.powerOn(), port: VPCD_PORT_SLOT1 }) }],
-  ]);
-  const slot = (reader: string) => {
-    const found = served.get(reader);
-    if (found === undefined) throw new Error(`no card served for ${reader}`);
-    return found;
+  const clients = {
+    cps: createVpcdClient(cards.cps, { atr: await cards.cps.powerOn(), port: VPCD_PORT_SLOT0 }),
+    vitale: createVpcdClient(cards.vitale, { atr: await cards.vitale.powerOn(), port: VPCD_PORT_SLOT1 }),
   };
-  for (const [reader, { client }] of served) {
-    // A card the previous fixture pulled shows until pcscd's next presence poll: wait for the empty slot first.
-    await cardShown(transport, reader, false, 10_000);
-    client.start();
-    await cardShown(transport, reader, true, 10_000);
-  }
   return {
     transport,
-    cpsReader: READER0,
-    vitaleReader: READER1,
-    doctor: cards.doctor,
-    patient: cards.patient,
-    removeCard: async (reader) => {
-      await slot(reader).client.stop();
-      await cardShown(transport, reader, false, 10_000);
+    readers: READERS,
+    // The card is the one its vpcd client serves. A card the previous fixture pulled shows until
+    // pcscd's next presence poll: wait for the empty slot first.
+    insert: async (role) => {
+      await cardShown(transport, READERS[role], false, 10_000);
+      clients[role].start();
+      await cardShown(transport, READERS[role], true, 10_000);
     },
-    insertCard: async (reader) => {
-      slot(reader).card.mute(false);
-      slot(reader).client.start();
-      await cardShown(transport, reader, true, 10_000);
+    remove: async (role) => {
+      await clients[role].stop();
+      await cardShown(transport, READERS[role], false, 10_000);
     },
-    muteCard: async (reader) => slot(reader).card.mute(true),
     close: async () => {
       await transport.close();
-      for (const { client } of served.values()) await client.stop();
-      cards.dispose();
+      await clients.cps.stop();
+      await clients.vitale.stop();
     },
   };
 }
@@ -68,7 +53,7 @@ if (missing.length === 0) {
     await releasePcscd();
     unlock();
   });
-  testTransport('pcsc', pcscFixture, {
+  testTransport('pcsc', () => cardFixture(pcscRig), {
     exclusive: true,
     transactions: true,
     extendedApdu: true,
