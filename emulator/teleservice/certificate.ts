@@ -5,9 +5,8 @@
  * identifier type `8` (the test PKI writes `serialNumber=8<RPPS>`).
  * @module
  */
-import { verify, type X509Certificate } from 'node:crypto';
-import { x509 } from '../../protocol/index.js';
-import { normalizeSerial } from './crl.js';
+import type { X509Certificate } from 'node:crypto';
+import { certificateStanding, normalizeSerial, signatureValid, x509 } from '../../protocol/index.js';
 import type { TeleserviceErrorCode } from './errors.js';
 
 /** TLS web client authentication, the extended key usage of a CPS authentication certificate (RFC 5280 §4.2.1.12). */
@@ -43,14 +42,6 @@ export function certificateRpps(certificate: X509Certificate): string | undefine
   return serial !== undefined && /^8[0-9]{11}$/.test(serial) ? serial.slice(1) : undefined;
 }
 
-function attempt(run: () => boolean): boolean {
-  try {
-    return run();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Check that `certificateDer` is a CPS authentication certificate of the
  * trusted CA, valid at `at` (ms), not revoked, naming `expectedRpps` when
@@ -62,20 +53,16 @@ export function checkCpsAuthentication(certificateDer: Uint8Array, signature: Ui
   const certificate = x509(certificateDer);
   if (certificate === undefined) return { ok: false, code: 'bad-certificate', message: 'the certificate is not X.509 DER' };
   const rpps = certificateRpps(certificate);
-  const usages = attempt(() => Array.isArray(certificate.keyUsage) && certificate.keyUsage.includes(CLIENT_AUTH_USAGE));
+  const usages = Array.isArray(certificate.keyUsage) && certificate.keyUsage.includes(CLIENT_AUTH_USAGE);
   if (rpps === undefined || !usages) return { ok: false, code: 'certificate-usage', message: 'the certificate is not a CPS authentication certificate' };
   if (expectedRpps !== undefined && rpps !== expectedRpps) return { ok: false, code: 'wrong-professional', message: 'the certificate names another professional than the challenge' };
-  if (!attempt(() => certificate.checkIssued(trust.ca) && certificate.verify(trust.ca.publicKey))) {
-    return { ok: false, code: 'untrusted-certificate', message: 'the certificate was not issued by the trusted CA' };
-  }
-  if (!(Date.parse(certificate.validFrom) <= at && at <= Date.parse(certificate.validTo))) {
-    return { ok: false, code: 'expired-certificate', message: `the certificate is valid from ${certificate.validFrom} to ${certificate.validTo}` };
-  }
-  const serial = normalizeSerial(certificate.serialNumber);
-  if (trust.revokedSerials.has(serial)) return { ok: false, code: 'revoked-certificate', message: `the CA revoked certificate ${serial}` };
-  if (!attempt(() => verify('sha256', data, certificate.publicKey, signature))) {
+  const standing = certificateStanding(certificate, { ca: trust.ca, at, revokedSerials: trust.revokedSerials });
+  if (standing === 'bad-chain') return { ok: false, code: 'untrusted-certificate', message: 'the certificate was not issued by the trusted CA' };
+  if (standing === 'expired-certificate') return { ok: false, code: 'expired-certificate', message: `the certificate is valid from ${certificate.validFrom} to ${certificate.validTo}` };
+  if (standing === 'revoked-certificate') return { ok: false, code: 'revoked-certificate', message: `the CA revoked certificate ${normalizeSerial(certificate.serialNumber)}` };
+  if (!signatureValid(data, certificate, signature)) {
     return { ok: false, code: 'bad-signature', message: 'the signature over the challenge does not verify with the certificate\'s key' };
   }
   const commonName = attribute(certificate.subject, 'CN') ?? '';
-  return { ok: true, identity: { rpps, commonName, serial } };
+  return { ok: true, identity: { rpps, commonName, serial: normalizeSerial(certificate.serialNumber) } };
 }

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hex } from '../../protocol/index.js';
 import { PKI_DIR } from '../personas/index.js';
-import { crlDer, normalizeSerial, revokedSerials, serialHex } from './crl.js';
+import { normalizeSerial } from '../../protocol/index.js';
+import { crlDer, revokedSerials, serialHex } from './crl.js';
 
 const ca = new X509Certificate(readFileSync(join(PKI_DIR, 'ca/ca.cert.pem')));
 const pem = readFileSync(join(PKI_DIR, 'ca/crl.pem'), 'utf8');

@@ -6,7 +6,7 @@
  * @module
  */
 import { verify, type X509Certificate } from 'node:crypto';
-import { encodeTlvNode, isPadding, parseTlv, toHex, type TlvItem, type TlvNode } from '../../protocol/index.js';
+import { encodeTlvNode, isPadding, normalizeSerial, parseTlv, toHex, type TlvItem, type TlvNode } from '../../protocol/index.js';
 
 /** Why a CRL was refused. */
 export type CrlFailure = 'not-pem' | 'malformed' | 'bad-signature';
@@ -31,14 +31,6 @@ const children = (node: TlvNode | undefined): TlvNode[] => (node?.constructed ==
  */
 export function serialHex(content: Uint8Array): string {
   return normalizeSerial(toHex(content));
-}
-
-/**
- * A serial number's hex text in one spelling: upper case, no leading `00` bytes.
- * @example normalizeSerial('00a1') // 'A1'
- */
-export function normalizeSerial(hexText: string): string {
-  return hexText.toUpperCase().replace(/^(?:00)+(?=..)/, '');
 }
 
 /** The DER bytes of the first `-----BEGIN X509 CRL-----` block, or undefined. */

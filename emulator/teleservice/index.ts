@@ -17,7 +17,7 @@ export {
 } from './teleservice.js';
 export { CHALLENGE_BYTES, DEFAULT_CHALLENGE_LIFETIME_MS, DEFAULT_LOCKOUT, DEFAULT_TOKEN_LIFETIME_MS, type ChallengeAnswer, type LockoutPolicy, type TokenAnswer } from './auth.js';
 export { CLIENT_AUTH_USAGE, certificateRpps } from './certificate.js';
-export { normalizeSerial, revokedSerials, type CrlFailure, type CrlResult } from './crl.js';
+export { revokedSerials, type CrlFailure, type CrlResult } from './crl.js';
 export { TELESERVICE_ERRORS, TeleserviceError, type ErrorBody, type TeleserviceErrorCode } from './errors.js';
 export type { PeriodAnswer, RightsAnswer, RightsQuery } from './rights.js';
 export { TELESERVICE_APPLICATION_ID, TELESERVICE_MIGRATIONS, TELESERVICE_SCHEMA_VERSION, TeleserviceStoreError, type ChallengeRow, type ProfessionalRow, type TeleserviceMigration, type TeleserviceStore, type TokenRow } from './store.js';

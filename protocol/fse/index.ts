@@ -27,5 +27,5 @@ export type { Lot, LotFields, LotFseEntry, LotSecuringSummary, LotTotals, Signed
 export { MAX_CENTS, isIsoDate, isIsoDateTime, type IkZone, type SecuringMode, type ThirdPartyCode } from './values.js';
 export type { FseReason } from './canonical.js';
 export { sha256 } from './digest.js';
-export { certificateCommonName, x509 } from './certificates.js';
+export { certificateCommonName, certificateStanding, normalizeSerial, signatureValid, x509, type CertificateAnchors, type CertificateStanding } from './certificates.js';
 export { verifySecuredFse, verifySignedLot, type FseVerification, type LotVerification, type SignatureVerdict, type TrustAnchors, type Verification, type VerificationFailure } from './verify.js';

@@ -11,8 +11,8 @@
  * clock: the time a certificate must be valid at is an input).
  * @module
  */
-import { verify as verifySignature, type X509Certificate } from 'node:crypto';
-import { x509 } from './certificates.js';
+import type { X509Certificate } from 'node:crypto';
+import { certificateStanding, signatureValid, x509 } from './certificates.js';
 import { parseSignedLot, signedLotCheck, type SignedLot } from './lot.js';
 import { parseSecuredFse, securedFseChecks, type SecuredFse, type SignatureCheck, type Signer } from './secured-fse.js';
 
@@ -65,17 +65,8 @@ export interface TrustAnchors {
   readonly cpsCertificate?: Uint8Array;
   /** When given (ms since 1970), every certificate must be valid at this time. */
   readonly at?: number;
-  /** Serial numbers the CA revoked (upper-case hex, as X509Certificate.serialNumber spells them). */
+  /** Serial numbers the CA revoked, in `normalizeSerial`'s spelling (upper-case hex, no leading 00). */
   readonly revokedSerials?: ReadonlySet<string>;
-}
-
-/** A certificate can parse yet hold a key OpenSSL cannot decode (found by the byte-flip property): that is a failed check, not a crash. */
-function attempt(run: () => boolean): boolean {
-  try {
-    return run();
-  } catch {
-    return false;
-  }
 }
 
 type Outcome = { readonly verdict: SignatureVerdict; readonly failure?: VerificationFailure };
@@ -83,12 +74,10 @@ type Outcome = { readonly verdict: SignatureVerdict; readonly failure?: Verifica
 function check(one: SignatureCheck, ca: X509Certificate, anchors: TrustAnchors): Outcome {
   const certificate = x509(one.certificate);
   if (certificate === undefined) return { verdict: { signer: one.signer, signatureValid: false, chainValid: false }, failure: 'bad-signature' };
-  const signatureValid = attempt(() => verifySignature('sha256', one.data, certificate.publicKey, one.signature));
-  const issued = attempt(() => certificate.checkIssued(ca) && certificate.verify(ca.publicKey));
-  const current = anchors.at === undefined || (Date.parse(certificate.validFrom) <= anchors.at && anchors.at <= Date.parse(certificate.validTo));
-  const revoked = anchors.revokedSerials?.has(certificate.serialNumber.toUpperCase()) ?? false;
-  const verdict = { signer: one.signer, signatureValid, chainValid: issued && current && !revoked };
-  const failure = !signatureValid ? 'bad-signature' : !issued ? 'bad-chain' : !current ? 'expired-certificate' : revoked ? 'revoked-certificate' : undefined;
+  const signed = signatureValid(one.data, certificate, one.signature);
+  const standing = certificateStanding(certificate, { ca, ...(anchors.at === undefined ? {} : { at: anchors.at }), ...(anchors.revokedSerials === undefined ? {} : { revokedSerials: anchors.revokedSerials }) });
+  const verdict = { signer: one.signer, signatureValid: signed, chainValid: standing === 'valid' };
+  const failure = !signed ? 'bad-signature' : standing === 'valid' ? undefined : standing;
   return failure === undefined ? { verdict } : { verdict, failure };
 }
 
