@@ -19,3 +19,4 @@ export * from './nir/index.js';
 export * from './link/index.js';
 export * from './fse/index.js';
 export * from './rng.js';
+export * from './b2/index.js';
