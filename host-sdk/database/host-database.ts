@@ -8,6 +8,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nextLotState, type LotState, type LotStateChange, type LotTransition } from '../lots/lot-state.js';
 import { fromSqlite, HostDatabaseError } from './host-database-error.js';
+import { createRightsTable, type RightsTable } from './rights-table.js';
 import type {
   ConflictRecord,
   HostFse,
@@ -93,6 +94,8 @@ export interface HostDatabase {
   endSync(syncId: number, outcome: 'done' | 'failed', summary: string, at: number): void;
   syncRuns(serial?: string): SyncRunRecord[];
   journalOf(syncId: number): JournalEntry[];
+  /** The rights lookup cache (schema version 2). */
+  readonly rights: RightsTable;
   /** Close the connection (idempotent); later calls throw `closed`. */
   close(): void;
 }
@@ -350,6 +353,7 @@ export function createHostDatabase(db: BetterSqlite3.Database, path: string, clo
         detail: r['detail'] as string,
       })),
     ),
+    rights: createRightsTable(db, run),
     close() {
       if (closed) return;
       closed = true;

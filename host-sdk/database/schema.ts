@@ -117,6 +117,38 @@ export const HOST_MIGRATIONS: readonly HostMigration[] = [
       CREATE INDEX sync_journal_by_sync ON sync_journal (sync_id);
     `,
   },
+  {
+    version: 2,
+    description: 'rights cache; lot uploads, ARLs and per-invoice returns',
+    sql: `
+      CREATE TABLE rights_cache (
+        nir TEXT NOT NULL CHECK (length(nir) = 15),
+        birth_date TEXT NOT NULL,
+        birth_rank INTEGER NOT NULL CHECK (birth_rank BETWEEN 1 AND 9),
+        answer TEXT NOT NULL CHECK (json_valid(answer)),
+        fetched_at INTEGER NOT NULL,
+        PRIMARY KEY (nir, birth_date, birth_rank)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE lot_upload (
+        lot_id INTEGER PRIMARY KEY REFERENCES lot (id),
+        receipt TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL CHECK (attempts >= 1),
+        arl BLOB,
+        arl_at INTEGER,
+        CHECK ((arl IS NULL) = (arl_at IS NULL))
+      ) STRICT;
+      CREATE TABLE invoice_return (
+        fse_id INTEGER NOT NULL REFERENCES fse (id),
+        lot_id INTEGER NOT NULL REFERENCES lot (id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('paid', 'rejected')),
+        paid_cents INTEGER NOT NULL CHECK (paid_cents >= 0),
+        codes TEXT NOT NULL CHECK (json_valid(codes)),
+        at INTEGER NOT NULL,
+        PRIMARY KEY (fse_id, lot_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this host SDK writes: the last migration's. */

@@ -49,3 +49,22 @@ export {
   type ExchangeStep,
 } from './exchange.js';
 export { instructionName } from './instructions.js';
+export {
+  CPS_AUTHENTICATION_KEY_REFERENCE,
+  CPS_PIN_REFERENCE,
+  CPS_SIGNATURE_KEY_REFERENCE,
+  cpsPinBlock,
+  internalAuthenticate,
+  mseSetAuthentication,
+  mseSetSignature,
+  psoComputeSignature,
+  readBinary,
+  RSA_PKCS,
+  selectCpsFile,
+  SHA256_DIGEST_INFO_PREFIX,
+  SHA256_LENGTH,
+  SHA256_RSA_PKCS,
+  sha256DigestInfo,
+  verifyCommand,
+  VITALE_KEY_REFERENCE,
+} from './security-commands.js';

@@ -18,35 +18,10 @@
  * @module
  */
 import type { CardChannel } from '../../drivers/index.js';
-import { FSE_DIGEST_LENGTH, hex, toHex, certificateCommonName } from '../../protocol/index.js';
+import { certificateCommonName, CPS_SIGNATURE_KEY_REFERENCE, mseSetSignature, psoComputeSignature, selectCpsFile, VITALE_KEY_REFERENCE } from '../../protocol/index.js';
 import { readTransparent, transmitOk } from '../cards/card-io.js';
 import { trimDer } from '../cards/vitale-card.js';
 import { CardOperationError } from '../machines/index.js';
-
-/** The Vitale 2 card key reference (emulator profile, OURS). */
-export const VITALE_KEY_REFERENCE = 0x01;
-/** The CPS signature key reference (DOMAIN.md: IAS-ECC "RSA private key 2"). */
-export const CPS_SIGNATURE_KEY_REFERENCE = 0x02;
-/** SHA256-RSA-PKCS algorithm reference (DOMAIN.md: SHA-256 0x40 + RSA PKCS#1 0x02). */
-export const SHA256_RSA_PKCS = 0x42;
-
-/**
- * MSE SET for a digital signature (ISO/IEC 7816-8 §5.2; CRT B6): key `84`, algorithm `80`.
- * @example mseSetSignature(1) // 00 22 41 B6 06 84 01 01 80 01 42
- */
-export function mseSetSignature(keyReference: number, algorithm = SHA256_RSA_PKCS): Uint8Array {
-  if (!Number.isInteger(keyReference) || keyReference < 0 || keyReference > 0xff) throw new RangeError(`a key reference is one byte, not ${keyReference}`);
-  return Uint8Array.of(0x00, 0x22, 0x41, 0xb6, 0x06, 0x84, 0x01, keyReference, 0x80, 0x01, algorithm);
-}
-
-/**
- * PSO COMPUTE DIGITAL SIGNATURE over a SHA-256 digest, Le = 00 (ISO/IEC 7816-8 §11).
- * @example psoComputeSignature(digest) // 00 2A 9E 9A 20 <32 bytes> 00
- */
-export function psoComputeSignature(digest: Uint8Array): Uint8Array {
-  if (digest.length !== FSE_DIGEST_LENGTH) throw new RangeError(`a SHA-256 digest has ${FSE_DIGEST_LENGTH} bytes, not ${digest.length}`);
-  return Uint8Array.of(0x00, 0x2a, 0x9e, 0x9a, FSE_DIGEST_LENGTH, ...digest, 0x00);
-}
 
 /**
  * Have the card on `channel` sign `digest` with key `keyReference`
@@ -78,11 +53,6 @@ export interface CpsSigner {
   readonly name: string;
   /** The signature certificate, X.509 DER (`3F00/0001/C001`). */
   readonly certificate: Uint8Array;
-}
-
-/** SELECT by path from the MF, no answer data (ISO/IEC 7816-4 §7.1.1, P1 09 with 3F00 kept as OpenSC sends it). */
-export function selectCpsFile(fid: number): Uint8Array {
-  return hex(`00 A4 09 0C 06 3F00 0001 ${toHex(Uint8Array.of(fid >> 8, fid & 0xff))}`);
 }
 
 /**

@@ -4,18 +4,6 @@
  * @module
  */
 export { localDate, localDateTime, type TerminalClock } from './local-time.js';
-export {
-  CPS_SIGNATURE_KEY_REFERENCE,
-  cpsSignature,
-  mseSetSignature,
-  psoComputeSignature,
-  readCpsSigner,
-  selectCpsFile,
-  SHA256_RSA_PKCS,
-  signDigest,
-  VITALE_KEY_REFERENCE,
-  vitaleCryptogram,
-  type CpsSigner,
-} from './card-signing.js';
+export { cpsSignature, readCpsSigner, signDigest, vitaleCryptogram, type CpsSigner } from './card-signing.js';
 export { buildFse, destinationOf, securingModeOf, UNKNOWN_COVERAGE, type DeviceInfo, type FseBuildReason, type FseDraft, type Fund, type ReplacedDoctors, type VisitPatient } from './build-fse.js';
 export { secureFse, type SecuredFseResult, type SecuringCards } from './secure-fse.js';

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { encodeFse, encodeSecuredFse, hex, parseSecuredFse, sha256, verifySecuredFse } from '../../protocol/index.js';
+import { encodeFse, encodeSecuredFse, hex, mseSetSignature, parseSecuredFse, psoComputeSignature, sha256, verifySecuredFse } from '../../protocol/index.js';
 import { coverageAt, priceVisit, tariffAt } from '../billing/index.js';
 import { readVitaleCard } from '../cards/index.js';
 import { CA_PEM, DEVICE, READERS, tariffBook, visitWorld } from '../capture/test-support.js';
-import { buildFse, localDateTime, mseSetSignature, psoComputeSignature, secureFse } from './index.js';
+import { buildFse, localDateTime, secureFse } from './index.js';
 import { fromCard, openVitale, virtualClock, withFaults, type FaultPlan } from '../../emulator/index.js';
 
 test('APDUs of the signatures (emulator profiles README)', (t) => {
