@@ -145,7 +145,7 @@ test('expectStore: the store of an ok boot, quarantined otherwise', async (t) =>
   const store = expectStore(ok);
   await store.close();
   writeFileSync(path, Buffer.alloc(4096, 7));
-  const error = t.throws(() => expectStore(ok.boot === 'ok' ? { boot: 'quarantined', quarantined: { id: '1', movedTo: 'x', files: [], reason: 'corrupt', detail: 'd', at: 0 }, pending: [] } : ok));
+  const error = t.throws(() => expectStore(ok.boot === 'ok' ? { boot: 'quarantined', quarantined: { id: '1', movedTo: 'x', files: [], reason: 'corrupt', detail: 'd', at: 0 }, pending: [], path: 'x', reopen: () => Promise.reject(new Error('unused')) } : ok));
   t.true(isStoreError(error, 'quarantined'), String(error));
 });
 

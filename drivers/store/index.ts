@@ -10,5 +10,6 @@ export { lotNumberAfter, type ListFilter, type StoreClock, type TerminalStore } 
 export type * from './records.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
 export { listQuarantined, releaseQuarantine, quarantineFolder, type QuarantineEntry, type QuarantineReason } from './quarantine.js';
+export { openQuarantineArchive, type QuarantineArchive, type QuarantinedChunk, type QuarantinedFile, type QuarantinedStore } from './quarantine-archive.js';
 export { APPLICATION_ID, SCHEMA_VERSION, MIGRATIONS, type Migration } from './schema.js';
 export { MAX_FSE_ID, MAX_LOT_FSES } from './validate.js';

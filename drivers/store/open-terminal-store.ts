@@ -42,6 +42,10 @@ export interface BootQuarantined {
   readonly boot: 'quarantined';
   readonly quarantined: QuarantineEntry;
   readonly pending: readonly QuarantineEntry[];
+  /** The store file (its quarantines: `openQuarantineArchive(path)`). */
+  readonly path: string;
+  /** Boot again with the same options, once the host released every pending quarantine: a fresh store. */
+  reopen(): Promise<BootResult>;
 }
 
 /** What booting the store gives. */
@@ -71,13 +75,20 @@ export async function openTerminalStore(path: string, options: TerminalStoreOpti
   try {
     mkdirSync(dirname(path), { recursive: true });
     adoptOrphans(path, clock.now());
+    const quarantined = (entry: QuarantineEntry, pending: readonly QuarantineEntry[]): BootQuarantined => ({
+      boot: 'quarantined',
+      quarantined: entry,
+      pending,
+      path,
+      reopen: () => openTerminalStore(path, options),
+    });
     const pending = listQuarantined(path).filter((e) => e.releasedAt === undefined);
     const newest = pending.at(-1);
-    if (newest !== undefined) return { boot: 'quarantined', quarantined: newest, pending };
+    if (newest !== undefined) return quarantined(newest, pending);
     const found = inspectDatabase(Database, path);
     if (found.kind === 'refused') {
       const entry = quarantine(path, found.reason, found.detail, clock.now());
-      return { boot: 'quarantined', quarantined: entry, pending: [entry] };
+      return quarantined(entry, [entry]);
     }
     const db = new Database(path);
     try {

@@ -38,6 +38,12 @@ export interface QuarantineEntry {
   readonly at: number;
   /** When the host confirmed it took the data; until then captures are refused. */
   readonly releasedAt?: number;
+  /**
+   * The invoice number the host said to go on from when it released the
+   * quarantine (it read the data; the terminal could not). The terminal
+   * applies it to its fresh store's counter (terminal/firmware).
+   */
+  readonly nextInvoiceNumber?: number;
 }
 
 /** The files SQLite may keep next to a database. */
@@ -61,14 +67,17 @@ export function listQuarantined(path: string): QuarantineEntry[] {
 }
 
 /**
- * Records that the host took the data of quarantine `id`: from the next
- * boot on, the store opens (a fresh database). The files stay where they are.
+ * Records that the host took the data of quarantine `id` (and, when given,
+ * the invoice number to go on from): once none is pending, the store opens
+ * (a fresh database). The files stay where they are. Releasing a released
+ * quarantine changes nothing.
  * @throws RangeError when there is no such quarantine.
  */
-export function releaseQuarantine(path: string, id: string, at: number = Date.now()): QuarantineEntry {
+export function releaseQuarantine(path: string, id: string, at: number = Date.now(), nextInvoiceNumber?: number): QuarantineEntry {
   const entry = listQuarantined(path).find((e) => e.id === id);
   if (entry === undefined) throw new RangeError(`no quarantine ${id} for ${path}`);
-  const released: QuarantineEntry = { ...entry, releasedAt: entry.releasedAt ?? at };
+  if (entry.releasedAt !== undefined) return entry;
+  const released: QuarantineEntry = { ...entry, releasedAt: at, ...(nextInvoiceNumber === undefined ? {} : { nextInvoiceNumber }) };
   writeDurably(join(quarantineFolder(path), id, RECORD), JSON.stringify(released, null, 2));
   return released;
 }

@@ -28,6 +28,9 @@ const ANSWER_KIND: { readonly [K in keyof LinkAnswerKinds]: LinkAnswerKinds[K]['
   acknowledge: 'acknowledged',
   'update-tariffs': 'tariffs-updated',
   'read-event-log': 'event-log',
+  'list-quarantined': 'quarantine-list',
+  'fetch-quarantined': 'quarantined-chunk',
+  'release-quarantined': 'quarantine-released',
 };
 
 /** One sync's running state. */

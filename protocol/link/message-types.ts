@@ -62,6 +62,49 @@ export interface LinkReadEventLogRequest {
   readonly count: number;
 }
 
+/**
+ * List the store files the terminal moved aside at boot (issue 6: "a
+ * corrupted or foreign database file is ... preserved aside"), released
+ * ones included. OURS.
+ */
+export interface LinkListQuarantinedRequest {
+  readonly kind: 'list-quarantined';
+  readonly requestId: number;
+}
+
+/**
+ * Read `length` bytes at `offset` of file `name` of quarantine `id`. A store
+ * may be megabytes and the link reassembles whole messages in memory, so
+ * the host reads it in chunks of at most {@link LINK_MAX_QUARANTINE_CHUNK}
+ * bytes (a longer `length` gets that many). OURS.
+ */
+export interface LinkFetchQuarantinedRequest {
+  readonly kind: 'fetch-quarantined';
+  readonly requestId: number;
+  /** The quarantine's number (its folder, `0001` = 1). */
+  readonly id: number;
+  /** A file name as the list gives it (`terminal.db`, `terminal.db-wal`...); UTF-8, at most 255 bytes. */
+  readonly name: string;
+  /** 32-bit. */
+  readonly offset: number;
+  /** 0 to 65,535. */
+  readonly length: number;
+}
+
+/**
+ * The host holds the data of quarantine `id`: the terminal may open a fresh
+ * store once no quarantine is pending, and its invoice numbers go on from
+ * `nextInvoiceNumber`, which the host read in the data (the terminal could
+ * not). OURS.
+ */
+export interface LinkReleaseQuarantinedRequest {
+  readonly kind: 'release-quarantined';
+  readonly requestId: number;
+  readonly id: number;
+  /** The next invoice number to give (1 to 999,999,999, DOMAIN.md "B2 columns": 9 digits); 32-bit on the wire. */
+  readonly nextInvoiceNumber: number;
+}
+
 /** Any request (host to terminal). */
 export type LinkRequest =
   | LinkIdentifyRequest
@@ -70,7 +113,10 @@ export type LinkRequest =
   | LinkFetchRequest
   | LinkAcknowledgeRequest
   | LinkUpdateTariffsRequest
-  | LinkReadEventLogRequest;
+  | LinkReadEventLogRequest
+  | LinkListQuarantinedRequest
+  | LinkFetchQuarantinedRequest
+  | LinkReleaseQuarantinedRequest;
 
 /** Who the terminal is. Strings are UTF-8, at most 255 bytes each. */
 export interface LinkIdentityAnswer {
@@ -152,6 +198,63 @@ export interface LinkEventLogAnswer {
   readonly entries: readonly LinkEventLogEntry[];
 }
 
+/** Why a store file was moved aside (drivers/store `QuarantineReason`; u8 1 to 5 on the wire, in this order). */
+export type LinkQuarantineReason = 'not-sqlite' | 'foreign' | 'newer-schema' | 'corrupt' | 'orphan-journal';
+
+/** One file moved aside. */
+export interface LinkQuarantinedFile {
+  /** File name only, never the terminal's path; UTF-8, at most 255 bytes. */
+  readonly name: string;
+  /** Bytes (32-bit). */
+  readonly size: number;
+}
+
+/** One quarantine. */
+export interface LinkQuarantineEntry {
+  /** Its number (folder `0001` = 1), 32-bit. */
+  readonly id: number;
+  readonly reason: LinkQuarantineReason;
+  /** When it was moved aside, ms since 1970 (the terminal's clock). */
+  readonly at: number;
+  /** When a host released it; absent while pending (captures are refused until then). */
+  readonly releasedAt?: number;
+  /** What the check found, for people; at most 255 UTF-8 bytes. */
+  readonly detail: string;
+  /** Every file moved (database, `-wal`, `-shm`...): the host takes them all to open the database. */
+  readonly files: readonly LinkQuarantinedFile[];
+}
+
+/** The quarantines, oldest first. */
+export interface LinkQuarantineListAnswer {
+  readonly kind: 'quarantine-list';
+  readonly requestId: number;
+  readonly quarantines: readonly LinkQuarantineEntry[];
+}
+
+/** A chunk of a quarantined file: `bytes` from `offset`, out of `total` (empty at the end). */
+export interface LinkQuarantinedChunkAnswer {
+  readonly kind: 'quarantined-chunk';
+  readonly requestId: number;
+  readonly id: number;
+  readonly name: string;
+  readonly offset: number;
+  /** The file's size now (32-bit). */
+  readonly total: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The quarantine is released; `pending` quarantines remain (0: the terminal captures again). */
+export interface LinkQuarantineReleasedAnswer {
+  readonly kind: 'quarantine-released';
+  readonly requestId: number;
+  readonly id: number;
+  /** 16-bit. */
+  readonly pending: number;
+}
+
+/** Most bytes of one `quarantined-chunk` (OURS: 32 KiB, 565 frames; a 13.6 MiB store is 436 chunks). */
+export const LINK_MAX_QUARANTINE_CHUNK = 32 * 1024;
+
 /** The request failed: a code from {@link LINK_ERROR} and a text for people. */
 export interface LinkErrorAnswer {
   readonly kind: 'error';
@@ -169,6 +272,9 @@ export type LinkAnswer =
   | LinkAcknowledgedAnswer
   | LinkTariffsUpdatedAnswer
   | LinkEventLogAnswer
+  | LinkQuarantineListAnswer
+  | LinkQuarantinedChunkAnswer
+  | LinkQuarantineReleasedAnswer
   | LinkErrorAnswer;
 
 /** Any message of the link. */
@@ -184,6 +290,9 @@ export interface LinkAnswerKinds {
   acknowledge: LinkAcknowledgedAnswer;
   'update-tariffs': LinkTariffsUpdatedAnswer;
   'read-event-log': LinkEventLogAnswer;
+  'list-quarantined': LinkQuarantineListAnswer;
+  'fetch-quarantined': LinkQuarantinedChunkAnswer;
+  'release-quarantined': LinkQuarantineReleasedAnswer;
 }
 
 /** Error codes of {@link LinkErrorAnswer} (ours). */
@@ -200,4 +309,9 @@ export const LINK_ERROR = {
   refused: 5,
   /** The terminal failed while handling the request. */
   internal: 6,
+  /**
+   * The terminal's store is in quarantine (OURS): it answers only identify,
+   * set-clock and the quarantine requests until the host released it.
+   */
+  quarantined: 7,
 } as const;

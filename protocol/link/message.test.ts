@@ -4,7 +4,7 @@ import { hex } from '../bytes.js';
 import { checkBad, checkVectors, loadVectors } from '../test-support.js';
 import type { LinkJson } from './frame.test.js';
 import { encodeLinkMessage, isLinkRequest, linkMessageCodec, linkRequestIdOf, parseLinkMessage } from './message.js';
-import type { LinkMessage } from './message-types.js';
+import { LINK_MAX_QUARANTINE_CHUNK, type LinkMessage } from './message-types.js';
 import { linkMessageArb } from './test-support.js';
 
 const vectors = loadVectors<LinkJson>('link');
@@ -21,7 +21,7 @@ test('messages, four directions', (t) => {
 
 test('every message kind has a vector', (t) => {
   const kinds = new Set(vectors.messages.map((r) => r.message['kind']));
-  t.is(kinds.size, 17);
+  t.is(kinds.size, 23);
 });
 
 test('bad messages fail with their reason and offset', (t) => {
@@ -64,16 +64,42 @@ testProp('parse never throws on random bytes', [fc.uint8Array({ maxLength: 60 })
   t.is(typeof parseLinkMessage(bytes).ok, 'boolean');
 });
 
-testProp('parse never throws on a known type byte and random fields', [fc.constantFrom(1, 2, 3, 4, 6, 8, 0x81, 0x83, 0x86, 0x88, 0xff), fc.uint8Array({ maxLength: 60 })], (t, type, rest) => {
+testProp('parse never throws on a known type byte and random fields', [fc.constantFrom(1, 2, 3, 4, 6, 8, 9, 0x0a, 0x0b, 0x81, 0x83, 0x86, 0x88, 0x89, 0x8a, 0x8b, 0xff), fc.uint8Array({ maxLength: 60 })], (t, type, rest) => {
   t.is(typeof parseLinkMessage(Uint8Array.of(type, ...rest)).ok, 'boolean');
 });
 
+/** The length of a message's fields before its opaque tail (FSE, lot, tariff, chunk bytes), or undefined when it has none. */
+function headLength(message: LinkMessage): number | undefined {
+  switch (message.kind) {
+    case 'fse':
+    case 'lot':
+    case 'quarantined-chunk':
+      return encodeLinkMessage({ ...message, bytes: new Uint8Array(0) }).length;
+    case 'update-tariffs':
+      return encodeLinkMessage({ ...message, table: new Uint8Array(0) }).length;
+    default:
+      return undefined;
+  }
+}
+
 testProp('every strict prefix of a message fails (truncated where a field is cut)', [linkMessageArb], (t, message) => {
   const bytes = encodeLinkMessage(message);
+  const head = headLength(message);
   for (let n = 0; n < bytes.length; n++) {
     const r = parseLinkMessage(bytes.subarray(0, n));
-    // Opaque tails (FSE, lot, tariff bytes) run to the end: a cut there is a shorter, valid body.
-    if (r.ok) t.true(['fse', 'lot', 'update-tariffs'].includes(message.kind) && n >= 7, `prefix ${n} of ${message.kind} parsed`);
+    // Opaque tails run to the end: a cut there is a shorter, valid body.
+    if (r.ok) t.true(head !== undefined && n >= head, `prefix ${n} of ${message.kind} parsed`);
     else t.is(r.error.reason, 'truncated');
   }
+});
+
+test('the quarantine kinds: a released entry carries its time, a pending one a 0 byte; chunks are capped at 32 KiB', (t) => {
+  const entry = { id: 1, reason: 'corrupt' as const, at: 5, detail: '', files: [] };
+  const pending = encodeLinkMessage({ kind: 'quarantine-list', requestId: 1, quarantines: [entry] });
+  const released = encodeLinkMessage({ kind: 'quarantine-list', requestId: 1, quarantines: [{ ...entry, releasedAt: 9 }] });
+  t.is(released.length - pending.length, 8);
+  const back = parseLinkMessage(pending);
+  t.true(back.ok && back.value.kind === 'quarantine-list' && !('releasedAt' in back.value.quarantines[0]!));
+  t.is(LINK_MAX_QUARANTINE_CHUNK, 32_768);
+  t.throws(() => encodeLinkMessage({ kind: 'fetch-quarantined', requestId: 1, id: 1, name: 'x', offset: 0, length: 65_536 }), { instanceOf: RangeError });
 });

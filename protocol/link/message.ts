@@ -12,6 +12,9 @@
  * | 06 | acknowledge: count u16, id u32* | 86 | acknowledged: count u16, id u32* |
  * | 07 | update-tariffs: version u32, table to the end | 87 | tariffs-updated: version u32 |
  * | 08 | read-event-log: from u32, count u16 | 88 | event-log: total u32, count u16, (index u32, epochMs u64, code u16, text8)* |
+ * | 09 | list-quarantined | 89 | quarantine-list: count u16, (id u32, reason u8, at u64, released u8 (0, or 1 and releasedAt u64), detail text8, count u16, (name text8, size u32)*)* |
+ * | 0A | fetch-quarantined: id u32, name text8, offset u32, length u16 | 8A | quarantined-chunk: id u32, name text8, offset u32, total u32, bytes to the end |
+ * | 0B | release-quarantined: id u32, nextInvoiceNumber u32 | 8B | quarantine-released: id u32, pending u16 |
  * |  |  | FF | error: code u16, text8 |
  *
  * text8 = a 1-byte length and that many bytes of UTF-8.
@@ -19,7 +22,7 @@
  */
 import { fail, type Codec, type ParseResult } from '../result.js';
 import { FieldWriter, readAll, type FieldReader, type LinkMessageReason } from './message-fields.js';
-import type { LinkFseState, LinkMessage, LinkRequest } from './message-types.js';
+import type { LinkFseState, LinkMessage, LinkQuarantineEntry, LinkQuarantineReason, LinkRequest } from './message-types.js';
 
 type Kind = LinkMessage['kind'];
 type Of<K extends Kind> = LinkMessage & { kind: K };
@@ -32,6 +35,7 @@ interface KindCodec<K extends Kind> {
 }
 
 const FSE_STATES: readonly LinkFseState[] = ['pending', 'fetched'];
+const QUARANTINE_REASONS: readonly LinkQuarantineReason[] = ['not-sqlite', 'foreign', 'newer-schema', 'corrupt', 'orphan-journal'];
 const MAX_OFFSET_MINUTES = 840;
 const none = { write() {}, read: () => ({}) };
 const fetch = { write: (w: FieldWriter, m: { id: number }) => w.u32('id', m.id), read: (r: FieldReader) => ({ id: r.u32('id') }) };
@@ -39,6 +43,26 @@ const stored = {
   write: (w: FieldWriter, m: { id: number; bytes: Uint8Array }) => w.u32('id', m.id).bytes(m.bytes),
   read: (r: FieldReader) => ({ id: r.u32('id'), bytes: r.rest() }),
 };
+
+function writeQuarantine(w: FieldWriter, q: LinkQuarantineEntry): void {
+  w.u32('id', q.id).u8('reason', QUARANTINE_REASONS.indexOf(q.reason) + 1).u64('at', q.at);
+  if (q.releasedAt === undefined) w.u8('released', 0);
+  else w.u8('released', 1).u64('releasedAt', q.releasedAt);
+  w.text('detail', q.detail).list('files', q.files, (x, f) => x.text('name', f.name).u32('size', f.size));
+}
+
+function readQuarantine(r: FieldReader, p: string): LinkQuarantineEntry {
+  const id = r.u32(`${p}/id`);
+  const reason = QUARANTINE_REASONS[r.u8(`${p}/reason`) - 1];
+  if (reason === undefined) return r.invalid('a quarantine reason is 1 to 5', `${p}/reason`, 1);
+  const at = r.u64(`${p}/at`);
+  const released = r.u8(`${p}/released`);
+  if (released > 1) return r.invalid('released is 0 (pending) or 1 (a time follows)', `${p}/released`, 1);
+  const releasedAt = released === 1 ? { releasedAt: r.u64(`${p}/releasedAt`) } : {};
+  const detail = r.text(`${p}/detail`);
+  const files = r.list(`${p}/files`, (f) => ({ name: r.text(`${f}/name`), size: r.u32(`${f}/size`) }));
+  return { id, reason, at, ...releasedAt, detail, files };
+}
 
 const KINDS: { readonly [K in Kind]: KindCodec<K> } = {
   identify: { type: 0x01, ...none },
@@ -69,6 +93,17 @@ const KINDS: { readonly [K in Kind]: KindCodec<K> } = {
     type: 0x08,
     write: (w, m) => w.u32('from', m.from).u16('count', m.count),
     read: (r) => ({ from: r.u32('from'), count: r.u16('count') }),
+  },
+  'list-quarantined': { type: 0x09, ...none },
+  'fetch-quarantined': {
+    type: 0x0a,
+    write: (w, m) => w.u32('id', m.id).text('name', m.name).u32('offset', m.offset).u16('length', m.length),
+    read: (r) => ({ id: r.u32('id'), name: r.text('name'), offset: r.u32('offset'), length: r.u16('length') }),
+  },
+  'release-quarantined': {
+    type: 0x0b,
+    write: (w, m) => w.u32('id', m.id).u32('nextInvoiceNumber', m.nextInvoiceNumber),
+    read: (r) => ({ id: r.u32('id'), nextInvoiceNumber: r.u32('nextInvoiceNumber') }),
   },
   identity: {
     type: 0x81,
@@ -113,6 +148,21 @@ const KINDS: { readonly [K in Kind]: KindCodec<K> } = {
       total: r.u32('total'),
       entries: r.list('entries', (p) => ({ index: r.u32(`${p}/index`), epochMs: r.u64(`${p}/epochMs`), code: r.u16(`${p}/code`), text: r.text(`${p}/text`) })),
     }),
+  },
+  'quarantine-list': {
+    type: 0x89,
+    write: (w, m) => w.list('quarantines', m.quarantines, writeQuarantine),
+    read: (r) => ({ quarantines: r.list('quarantines', (p) => readQuarantine(r, p)) }),
+  },
+  'quarantined-chunk': {
+    type: 0x8a,
+    write: (w, m) => w.u32('id', m.id).text('name', m.name).u32('offset', m.offset).u32('total', m.total).bytes(m.bytes),
+    read: (r) => ({ id: r.u32('id'), name: r.text('name'), offset: r.u32('offset'), total: r.u32('total'), bytes: r.rest() }),
+  },
+  'quarantine-released': {
+    type: 0x8b,
+    write: (w, m) => w.u32('id', m.id).u16('pending', m.pending),
+    read: (r) => ({ id: r.u32('id'), pending: r.u16('pending') }),
   },
   error: {
     type: 0xff,

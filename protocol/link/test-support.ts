@@ -47,6 +47,29 @@ export const linkMessageArb: fc.Arbitrary<LinkMessage> = fc.oneof(
     total: u32,
     entries: fc.array(fc.record({ index: u32, epochMs: ms, code: u16, text }), { maxLength: 5 }),
   }),
+  fc.record({ kind: fc.constant('list-quarantined' as const), requestId: u16 }),
+  fc.record({ kind: fc.constant('fetch-quarantined' as const), requestId: u16, id: u32, name: text, offset: u32, length: u16 }),
+  fc.record({ kind: fc.constant('release-quarantined' as const), requestId: u16, id: u32, nextInvoiceNumber: u32 }),
+  fc.record({
+    kind: fc.constant('quarantine-list' as const),
+    requestId: u16,
+    quarantines: fc.array(
+      fc.record(
+        {
+          id: u32,
+          reason: fc.constantFrom('not-sqlite' as const, 'foreign' as const, 'newer-schema' as const, 'corrupt' as const, 'orphan-journal' as const),
+          at: ms,
+          releasedAt: ms,
+          detail: text,
+          files: fc.array(fc.record({ name: text, size: u32 }), { maxLength: 4 }),
+        },
+        { requiredKeys: ['id', 'reason', 'at', 'detail', 'files'] },
+      ),
+      { maxLength: 4 },
+    ),
+  }),
+  fc.record({ kind: fc.constant('quarantined-chunk' as const), requestId: u16, id: u32, name: text, offset: u32, total: u32, bytes: bytes(100) }),
+  fc.record({ kind: fc.constant('quarantine-released' as const), requestId: u16, id: u32, pending: u16 }),
   fc.record({ kind: fc.constant('error' as const), requestId: u16, code: u16, text }),
 );
 

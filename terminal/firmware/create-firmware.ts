@@ -8,16 +8,17 @@
  * @module
  */
 import { createActor, fromPromise, type SnapshotFrom, type StateValue } from 'xstate';
-import { createReaderManager, openLink, type BootResult, type LinkPort, type ReaderTransport, type TerminalStore } from '../../drivers/index.js';
+import { createReaderManager, openLink, openQuarantineArchive, type BootQuarantined, type BootResult, type LinkPort, type ReaderTransport, type TerminalStore } from '../../drivers/index.js';
 import { tariffAt, type TariffBook } from '../billing/index.js';
 import type { VisitOutput } from '../capture/index.js';
-import { loadTariffs, openTerminalClock, type SettableClock, type TariffsInForce } from '../host/index.js';
+import { loadTariffs, openMemoryClock, openTerminalClock, type SettableClock, type TariffsInForce } from '../host/index.js';
 import type { LotsOutput } from '../lots/index.js';
 import { deviceMachine, type Battery, type BatteryOperation } from '../machines/index.js';
 import type { Fund, ReplacedDoctors } from '../securing/index.js';
 import type { DisplayLines, KeyEvent } from '../ui/index.js';
 import { firmwareDisplay } from './firmware-view.js';
-import { countStoreService, hostService, prepareCaptureService, prepareLotsService, type FirmwareWorld, type HostService } from './firmware-services.js';
+import { countStoreService, hostService, prepareCaptureService, prepareLotsService, type FirmwareWorld, type HostService, type QuarantineService } from './firmware-services.js';
+import { adoptReleasedQuarantines } from './quarantine-adoption.js';
 import { firmwareMachine, type CaptureRefusal, type StorageStatus, type StoreCount, type TransferPhase } from './firmware.machine.js';
 import type { SlotName } from './watch-children.js';
 
@@ -44,7 +45,13 @@ export interface FirmwareOptions {
   /** A transport with two readers: `readers.cps` (slot 0) and `readers.vitale` (slot 1). The firmware owns it: `stop()` closes it. */
   readonly transport: ReaderTransport;
   readonly readers: Readonly<Record<SlotName, string>>;
-  /** The opened store, or `openTerminalStore`'s boot result (a quarantine refuses captures). The caller closes it. */
+  /**
+   * The opened store, or `openTerminalStore`'s boot result. A quarantine
+   * refuses captures and serves the host the quarantined files on
+   * `hostLink`; once the host released the last one, the firmware opens a
+   * fresh store (`BootQuarantined.reopen`). The caller closes the store
+   * {@link Firmware.store} holds at the end.
+   */
   readonly store: TerminalStore | BootResult;
   readonly clock: FirmwareClock;
   /** The tariff book built into the firmware (the host may send a newer one: `loadTariffs`). */
@@ -141,7 +148,7 @@ export interface Firmware {
    * @example await firmware.waitFor('PIN asked', (s) => s.cpsSession === 'authenticating');
    */
   waitFor(what: string, predicate: (state: FirmwareState, display: DisplayLines) => boolean, options?: { readonly signal?: AbortSignal }): Promise<void>;
-  /** The store, when it booted (absent in quarantine). */
+  /** The store now: absent in quarantine, the fresh one once the host released the quarantine. */
   readonly store: TerminalStore | undefined;
   /** The terminal clock: the injected clock plus the host's offset (host/ `openTerminalClock`), once booted. */
   clock(): SettableClock;
@@ -159,10 +166,10 @@ export function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-function storageOf(store: TerminalStore | BootResult): { status: StorageStatus; store: TerminalStore | undefined } {
+function storageOf(store: TerminalStore | BootResult): { status: StorageStatus; store: TerminalStore | undefined; quarantined?: BootQuarantined } {
   if (!('boot' in store)) return { status: { state: 'ok' }, store };
   if (store.boot === 'ok') return { status: { state: 'ok' }, store: store.store };
-  return { status: { state: 'quarantined', reason: store.quarantined.reason, movedTo: store.quarantined.movedTo }, store: undefined };
+  return { status: { state: 'quarantined', reason: store.quarantined.reason, movedTo: store.quarantined.movedTo }, store: undefined, quarantined: store };
 }
 
 function stateName(value: StateValue): string {
@@ -185,17 +192,16 @@ export function createFirmware(options: FirmwareOptions): Firmware {
   if (readers.cps === '' || readers.vitale === '' || readers.cps === readers.vitale) throw new TypeError('the CPS and Vitale readers need two distinct names');
   const manager = createReaderManager(options.transport, { timeoutMs: options.exchangeTimeoutMs ?? 5000 });
   const storage = storageOf(options.store);
-  const store = storage.store;
+  let store = storage.store;
   const builtIn: TariffsInForce = { version: options.tariffsVersion ?? 1, book: tariffs };
-  // Until the store booted: the injected clock, no host offset, local time = UTC.
-  let terminalClock: SettableClock = {
-    now: () => clock.now(),
-    utcOffsetMinutes: () => 0,
-    set: () => Promise.reject(new Error('the terminal clock is set once the store booted')),
-  };
+  const base = { now: () => clock.now() };
+  // Until a store opens: the injected clock, the host's offset in memory only, local time = UTC until set.
+  let terminalClock: SettableClock = openMemoryClock(base);
   let tariffsInForce = builtIn;
   const world: FirmwareWorld = {
-    store,
+    get store() {
+      return store;
+    },
     clock: () => terminalClock,
     // The host's updates replace the book in force (read when the next visit is prepared).
     tariffs: () => host?.server?.tariffs ?? tariffsInForce,
@@ -203,18 +209,44 @@ export function createFirmware(options: FirmwareOptions): Firmware {
     localFund: options.localFund,
     replacedDoctors: options.replacedDoctors,
   };
+  /** Take `opened` as the store: its clock (keeping a time the host set in memory), tariffs, the released quarantines it adopts. */
+  const useStore = async (opened: TerminalStore): Promise<void> => {
+    const durable = await openTerminalClock(base, opened);
+    const now = terminalClock.now();
+    if (store === undefined && (now !== base.now() || terminalClock.utcOffsetMinutes(now) !== 0)) await durable.set(now, terminalClock.utcOffsetMinutes(now));
+    await adoptReleasedQuarantines(opened, openQuarantineArchive(opened.path));
+    tariffsInForce = await loadTariffs(opened, builtIn);
+    terminalClock = durable;
+    store = opened;
+  };
+  const quarantined = storage.quarantined;
+  const quarantine: QuarantineService | undefined =
+    quarantined === undefined
+      ? undefined
+      : {
+          archive: openQuarantineArchive(quarantined.path),
+          async onReleased({ pending }) {
+            if (pending > 0 || store !== undefined) return;
+            const again = await quarantined.reopen();
+            if (again.boot !== 'ok') throw new Error(`the store is still in quarantine (${again.quarantined.id})`);
+            await useStore(again.store);
+            actor.send({ type: 'storage.restored' });
+            host?.start();
+          },
+        };
   const link = options.hostLink === undefined ? undefined : openLink(options.hostLink, { clock });
-  const host: HostService | undefined = link === undefined ? undefined : hostService(link, world, { model: options.device.model, serial: options.device.serial, firmware: options.device.firmware, agreementNumber: options.device.agreementNumber });
+  const device = { model: options.device.model, serial: options.device.serial, firmware: options.device.firmware, agreementNumber: options.device.agreementNumber };
+  const host: HostService | undefined = link === undefined ? undefined : hostService(link, world, device, quarantine);
   const checks = {
     selfTest: fromPromise<void, void>(async () => {
       if (tariffAt(tariffs, isoDay(clock.now())) === undefined) throw new Error(`no tariff table in force on ${isoDay(clock.now())}`);
     }),
     storageCheck: fromPromise<void, void>(async () => {
-      // A quarantine is not a boot failure: the terminal runs, refuses captures and still transfers.
-      if (store === undefined) return;
-      await store.usage();
-      terminalClock = await openTerminalClock({ now: () => clock.now() }, store);
-      tariffsInForce = await loadTariffs(store, builtIn);
+      // A quarantine is not a boot failure: the terminal runs, refuses captures and serves the host the quarantined files.
+      if (store !== undefined) {
+        await store.usage();
+        await useStore(store);
+      }
       host?.start();
     }),
     clockCheck: fromPromise<void, void>(async () => {
@@ -265,7 +297,9 @@ export function createFirmware(options: FirmwareOptions): Firmware {
   refresh();
   let stopping: Promise<void> | undefined;
   const firmware: Firmware = {
-    store,
+    get store() {
+      return store;
+    },
     send: (event) => actor.send(event),
     display: () => firmwareDisplay(actor.getSnapshot().context),
     onDisplay(listener) {

@@ -3,21 +3,22 @@
  * {@link firmwareMachine}: preparing a visit (invoice number, act date,
  * CPS signer, tariffs, store-full refusal), preparing a lot run, counting
  * what the store holds, and serving the host over the link while the
- * transfer screen shows.
+ * transfer screen shows (from the store, or from its quarantine).
  * @module
  */
 import { fromCallback, fromPromise } from 'xstate';
-import type { CardSession, Link, TerminalStore } from '../../drivers/index.js';
+import type { CardSession, Link, QuarantineArchive, TerminalStore } from '../../drivers/index.js';
 import type { LotsInput } from '../lots/index.js';
-import { serveHostLink, type HostLinkServer, type SettableClock, type TariffsInForce } from '../host/index.js';
+import { serveHostLink, serveQuarantinedHostLink, type HostLinkServer, type QuarantineRelease, type SettableClock, type TariffsInForce } from '../host/index.js';
 import { localDate, readCpsSigner, type CpsSigner, type Fund, type ReplacedDoctors } from '../securing/index.js';
 import type { CapturePreparation, LotsPreparation, PreparedCapture, StoreCount } from './firmware.machine.js';
 import { nextInvoiceNumber } from './invoice-counter.js';
 
 /** What the services read and keep: the store, the terminal clock and tariffs (set at boot), the device. */
 export interface FirmwareWorld {
+  /** The store now (undefined in quarantine; a fresh one once the host released it). */
   readonly store: TerminalStore | undefined;
-  /** The terminal clock (host offset applied) once the store booted. */
+  /** The terminal clock (host offset applied): in memory while in quarantine. */
   clock(): SettableClock;
   tariffs(): TariffsInForce;
   readonly agreementNumber: string;
@@ -85,26 +86,40 @@ export function countStoreService(world: FirmwareWorld) {
   return fromPromise<StoreCount | undefined, void>(() => countHeld(world.store));
 }
 
-/** The host link as the firmware serves it: one server for the firmware's life, answering only while the transfer screen shows. */
+/** The host link as the firmware serves it: one link for the firmware's life, answering only while the transfer screen shows. */
 export interface HostService {
-  /** The running server (after boot, with a store). */
+  /** The running server over the store (after boot, with a store). */
   readonly server: HostLinkServer | undefined;
-  /** Start the server once the store booted. */
+  /**
+   * Serve the host from what the terminal has now: the store once it
+   * booted, else the quarantine (when given). Called again after a
+   * quarantine's release reopened the store, it switches servers.
+   */
   start(): void;
   /** The actor the firmware runs while the transfer screen shows. */
   readonly serving: ReturnType<typeof fromCallback<{ readonly type: 'host.served'; readonly held: StoreCount | undefined }>>;
 }
 
+/** The store in quarantine, as the host service serves it. */
+export interface QuarantineService {
+  readonly archive: QuarantineArchive;
+  /** Runs after each release, before the host hears the answer (the firmware reopens its store when none is pending). */
+  onReleased(release: QuarantineRelease): Promise<void>;
+}
+
 /**
- * Serve the host on `link` from the store (host/ `serveHostLink`). Outside
- * the transfer screen every request but identify is answered `busy` (OURS:
- * the doctor starts the transfer on the keypad); after each answered
- * request the firmware hears `host.served` with what the store now holds.
+ * Serve the host on `link` from the store (host/ `serveHostLink`) or, while
+ * the store is in quarantine, from the quarantine (host/
+ * `serveQuarantinedHostLink`). Outside the transfer screen every request but
+ * identify is answered `busy` (OURS: the doctor starts the transfer on the
+ * keypad, in quarantine too); after each answered request the firmware
+ * hears `host.served` with what the store now holds.
  */
-export function hostService(link: Link, world: FirmwareWorld, device: { model: string; serial: string; firmware: string; agreementNumber: string }): HostService {
+export function hostService(link: Link, world: FirmwareWorld, device: { model: string; serial: string; firmware: string; agreementNumber: string }, quarantine?: QuarantineService): HostService {
   let serving = false;
   let served: ((held: StoreCount | undefined) => void) | undefined;
   let server: HostLinkServer | undefined;
+  let stopQuarantined: (() => void) | undefined;
   const observed: Link = {
     get state() {
       return link.state;
@@ -121,13 +136,20 @@ export function hostService(link: Link, world: FirmwareWorld, device: { model: s
         return answer;
       }),
   };
+  const busy = (): boolean => !serving;
   return {
     get server() {
       return server;
     },
     start() {
-      if (server !== undefined || world.store === undefined) return;
-      server = serveHostLink(observed, { store: world.store, device, clock: world.clock(), tariffs: world.tariffs(), busy: () => !serving });
+      if (server !== undefined) return;
+      if (world.store !== undefined) {
+        stopQuarantined?.();
+        stopQuarantined = undefined;
+        server = serveHostLink(observed, { store: world.store, device, clock: world.clock(), tariffs: world.tariffs(), busy });
+      } else if (quarantine !== undefined && stopQuarantined === undefined) {
+        stopQuarantined = serveQuarantinedHostLink(observed, { ...quarantine, device, clock: world.clock(), busy }).stop;
+      }
     },
     serving: fromCallback<{ readonly type: 'host.served'; readonly held: StoreCount | undefined }>(({ sendBack }) => {
       serving = true;

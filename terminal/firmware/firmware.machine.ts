@@ -17,7 +17,8 @@
  *   visit machine (`visitCapture`); its outcome stays on the display until a
  *   key. A capture is refused (a screen, any key returns to the menu) when
  *   the store is in quarantine, the CPS is not authenticated or no capture
- *   can be prepared;
+ *   can be prepared; `storage.restored` (the host released the quarantine,
+ *   a fresh store opened) lifts the quarantine;
  * - "Transfert poste" builds the day's lots first (`prepareLots`, then the
  *   lots machine, `lotsRun`) when a CPS situation was chosen and the store
  *   is readable, then serves the host (`hostServing`) until validate or
@@ -126,6 +127,8 @@ export type FirmwareEvent =
   | { readonly type: 'operation.done'; readonly operation: BatteryOperation }
   /** `hostServing` answered a host request; the store now holds `held`. */
   | { readonly type: 'host.served'; readonly held: StoreCount | undefined }
+  /** The host released the last pending quarantine and a fresh store opened: captures are accepted again. */
+  | { readonly type: 'storage.restored' }
   /** Raised: a slot's card left while a capture or lot run may be using it. */
   | { readonly type: 'work.card-removed'; readonly card: SlotName }
   /** Raised: a Vitale became ready while a capture may be waiting for it. */
@@ -240,6 +243,7 @@ export const firmwareMachine = setup({
     startLots: assign({ lots: ({ event, spawn }) => spawn('lotsRun', { id: 'lots', input: outputOf<LotsInput>(event) }) }),
     stopLots: stopChild('lots'),
     keepLotsOutcome: assign({ lastLots: ({ event }) => (event.type === 'xstate.done.actor.lots' ? event.output : ({ result: 'failed', built: [], unbatchable: [] } as LotsOutput)), lots: undefined }),
+    restoreStorage: assign({ storage: { state: 'ok' as const } }),
     keepCount: assign({ held: ({ context, event }) => (event.type === 'host.served' ? event.held : outputOf<StoreCount | undefined>(event)) ?? context.held }),
     leaveTransfer: assign({ transfer: undefined, lastLots: undefined }),
     endTransfer: sendTo(({ context }) => context.device, { type: 'transfer.ended' }),
@@ -300,6 +304,7 @@ export const firmwareMachine = setup({
     'charger.connected': { actions: 'forwardToDevice' },
     'charger.disconnected': { actions: 'forwardToDevice' },
     'operation.done': { actions: 'forwardToDevice' },
+    'storage.restored': { actions: 'restoreStorage' },
     'key.*': [
       { guard: { type: 'keyFor', params: { target: 'device' } }, actions: 'forwardToDevice' },
       { guard: { type: 'keyFor', params: { target: 'cpsSession' } }, actions: ['forwardToCpsSession', 'noteActivity'] },

@@ -1,12 +1,21 @@
 // Scenarios of the composed firmware on the emulator's real cards: the
 // substitute doctor, a blocked CPS, a card pulled during signing, a full
 // store, a low battery, the PIN asked again for the lots, and the idle
-// timer counting the keys other machines take.
+// timer counting the keys other machines take, and a corrupt store the
+// host takes and releases.
 import test from 'ava';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { listQuarantined, openTerminalStore } from '../../drivers/index.js';
 import { fromCard, openCps, openVitale } from '../../emulator/index.js';
+import { takeQuarantine } from '../host/test-support.js';
+import { putAll, securedFseRecord } from '../lots/test-support.js';
 import { scripted } from '../machines/test-support.js';
-import { authenticate, CA_PEM, chooseActs, dismiss, newVisit, pinOf, rig, shows, text, transfer, typePin, visitWithVitale } from './test-support.js';
-import { verifySecuredFse } from '../../protocol/index.js';
+import { authenticate, CA_PEM, chooseActs, dismiss, MARCH_2026, newVisit, pinOf, rig, shows, text, transfer, typePin, visitWithVitale } from './test-support.js';
+import { LINK_ERROR, verifySecuredFse } from '../../protocol/index.js';
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 test('a substitute works with their own CPS on the replaced doctor\'s situation: both identities in the FSE', async (t) => {
   const r = await rig();
@@ -161,6 +170,75 @@ test('the idle timer counts the keys the PIN entry takes: a slow PIN does not pu
     t.is(r.firmware.state().device, 'on.idle', '100 s of PIN entry, never 60 s without a key');
     r.press('key.validate');
     await r.until('authenticated', (s) => s.cpsSession === 'authenticated');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a corrupt store end to end: kept aside, captures refused, the host takes every file and releases it, invoices go on from 42', async (t) => {
+  let path = '';
+  const r = await rig({
+    host: true,
+    boot: async (dir, clock) => {
+      path = join(dir, 'terminal.db');
+      const first = await openTerminalStore(path, { capacity: 50, clock });
+      if (first.boot !== 'ok') throw new Error('expected a fresh store');
+      await putAll(first.store, Array.from({ length: 41 }, (_, i) => securedFseRecord(i + 1)));
+      await first.store.setSetting('invoice.last', 41);
+      await first.store.close();
+      // A flash page gone bad: the fourth 4 KiB page overwritten with 0xFF.
+      const bytes = readFileSync(path);
+      bytes.fill(0xff, 3 * 4096, 4 * 4096);
+      writeFileSync(path, bytes);
+      return openTerminalStore(path, { capacity: 50, clock });
+    },
+  });
+  try {
+    await r.until('idle', (s) => s.device === 'on.idle');
+    t.is(r.firmware.state().storage, 'quarantined');
+    const [moved] = listQuarantined(path);
+    t.is(moved?.reason, 'corrupt', moved?.detail);
+    t.regex(text(r.firmware.display()), /^Memoire illisible\|Saisie impossible\|Connecter le PC/);
+    const host = r.host!;
+    t.like(await host.request({ kind: 'list-quarantined' }), { kind: 'error', code: LINK_ERROR.busy }, 'the doctor starts the transfer first');
+
+    await authenticate(r, 'dr-garnier');
+    await r.insertVitale('pt-c2s');
+    await newVisit(r);
+    await r.until('refused', (s) => s.refusal === 'storage-quarantined');
+    r.press('key.validate');
+    await r.until('menu', (s) => s.device === 'on.menu' && s.refusal === undefined);
+    await transfer(r);
+    await r.until('serving', (s) => s.transfer === 'serving');
+    t.is(text(r.firmware.display()), 'Transfert en cours|Memoire illisible||Valider: terminer');
+
+    t.like(await host.request({ kind: 'list-fses' }), { kind: 'error', code: LINK_ERROR.quarantined });
+    t.like(await host.request({ kind: 'set-clock', epochMs: MARCH_2026 + 3_600_000, utcOffsetMinutes: 60 }), { kind: 'clock-set', previousEpochMs: r.clock.now() });
+    const files = await takeQuarantine(host, 1, 4096);
+    t.deepEqual([...files.keys()], moved!.files.map((f) => basename(f)));
+    for (const file of moved!.files) t.is(sha256(files.get(basename(file))!), sha256(readFileSync(file)), `${basename(file)} identical`);
+    t.like(await host.request({ kind: 'release-quarantined', id: 2, nextInvoiceNumber: 42 }), { kind: 'error', code: LINK_ERROR.notFound });
+    t.is(r.firmware.state().storage, 'quarantined', 'a wrong id releases nothing');
+
+    t.like(await host.request({ kind: 'release-quarantined', id: 1, nextInvoiceNumber: 42 }), { kind: 'quarantine-released', id: 1, pending: 0 });
+    t.is(r.firmware.state().storage, 'ok', 'the fresh store opened before the answer');
+    await r.until('held counted', (s) => s.held !== undefined);
+    t.is(text(r.firmware.display()), 'Transfert en cours|0 FSE - 0 lot(s)||Valider: terminer');
+    t.like(await host.request({ kind: 'list-fses' }), { kind: 'fse-list', fses: [] });
+    t.is(r.firmware.clock().now(), MARCH_2026 + 3_600_000, 'the time the host set in quarantine is kept in the fresh store');
+    t.truthy(await r.firmware.store!.getSetting('clock.offset'));
+
+    r.press('key.cancel');
+    await r.until('menu', (s) => s.device === 'on.menu');
+    t.like(await visitWithVitale(r, 0, ['VG']), { result: 'stored', stored: { invoiceNumber: 42 } });
+    await dismiss(r);
+    r.press('key.cancel');
+    await r.until('idle, back to normal', shows('CPS prete'));
+
+    const log = (await r.firmware.store!.readEvents(0, 10)).entries.map((e) => `${e.kind}: ${e.detail}`);
+    t.true(log.some((l) => l.startsWith('store.quarantined: quarantaine 0001: corrupt')), log.join('\n'));
+    t.true(log.includes('store.quarantine-released: quarantaine 0001 liberee par le poste; factures reprises a 42'), log.join('\n'));
+    t.true(existsSync(moved!.movedTo), 'the quarantined file stays on disk');
   } finally {
     await r.close();
   }

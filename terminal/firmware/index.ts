@@ -27,8 +27,9 @@ export { CPS_TAKES_KEYS, cpsSessionIn, keyTarget, lotsNeedPin, type KeyTarget } 
 export { firmwareDisplay, heldLine, visitOutcomeView } from './firmware-view.js';
 export { watchChildren, type ChildReport, type SlotName, type WatchedChildren } from './watch-children.js';
 export { captureWork, lotsWork, watchWork, type SlotWork, type WatchedWork, type WorkReport } from './watch-work.js';
-export { INVOICE_SETTING, invoiceNumberAfter, nextInvoiceNumber } from './invoice-counter.js';
-export { countHeld, countStoreService, hostService, prepareCaptureService, prepareLotsService, type FirmwareWorld, type HostService } from './firmware-services.js';
+export { continueInvoicesFrom, INVOICE_SETTING, invoiceNumberAfter, nextInvoiceNumber } from './invoice-counter.js';
+export { ADOPTED_SETTING, adoptReleasedQuarantines } from './quarantine-adoption.js';
+export { countHeld, countStoreService, hostService, prepareCaptureService, prepareLotsService, type FirmwareWorld, type HostService, type QuarantineService } from './firmware-services.js';
 export {
   createFirmware,
   EARLIEST_PLAUSIBLE_TIME,

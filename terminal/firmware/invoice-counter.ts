@@ -36,3 +36,18 @@ export async function nextInvoiceNumber(store: Pick<TerminalStore, 'getSetting' 
   await store.setSetting(INVOICE_SETTING, next);
   return next;
 }
+
+/**
+ * Go on from `next`: the counter becomes `next - 1` unless it is already
+ * further (a number is never given twice). For a fresh store after a
+ * quarantine: the host read the last number in the quarantined data and
+ * the terminal could not (OURS, terminal/README "Host link server").
+ * @throws RangeError for a number outside 1..999,999,999.
+ * @example await continueInvoicesFrom(store, 42); await nextInvoiceNumber(store) // 42
+ */
+export async function continueInvoicesFrom(store: Pick<TerminalStore, 'getSetting' | 'setSetting'>, next: number): Promise<void> {
+  if (!Number.isSafeInteger(next) || next < 1 || next > MAX_FSE_ID) throw new RangeError(`an invoice number is 1 to ${MAX_FSE_ID}, not ${next}`);
+  const stored = await store.getSetting(INVOICE_SETTING);
+  if (typeof stored === 'number' && stored >= next - 1) return;
+  await store.setSetting(INVOICE_SETTING, next - 1);
+}

@@ -165,7 +165,7 @@ test('raw bytes: an unknown type, a truncated request, trailing bytes: error ans
   serveHostLink(terminal, { store, device: DEVICE, clock: await openTerminalClock({ now: () => 0 }, store), tariffs: BUILT_IN_TARIFFS });
   const host = rawHost(hostPort);
   const rows: [string, string, number][] = [
-    ['unknown type 09', '09 00 05', LINK_ERROR.unknownRequest],
+    ['unknown type 0C', '0C 00 05', LINK_ERROR.unknownRequest],
     ['fetch-fse without its id', '04 00 06 00 00', LINK_ERROR.badRequest],
     ['identify with trailing bytes', '01 00 07 FF', LINK_ERROR.badRequest],
     ['set-clock beyond ±840 minutes', '02 00 08 00 00 00 00 00 00 00 01 03 49', LINK_ERROR.badRequest],

@@ -15,10 +15,15 @@
  *   each); the answer lists what `free` deleted. An FSE of a lot that is not
  *   acknowledged is not freed (acknowledge the lot).
  * - **Event log** pages carry at most {@link MAX_EVENT_PAGE} entries.
+ * - **Quarantines** released earlier are still listed and fetched
+ *   (quarantine-link.ts); none is pending while a store is open, so a
+ *   release is `refused` (released) or `notFound`.
  * @module
  */
-import { isStoreError, MAX_FSE_ID, type Link, type LinkAnswerBody, type TerminalStore } from '../../drivers/index.js';
+import { MAX_FSE_ID, openQuarantineArchive, type Link, type LinkAnswerBody, type QuarantineArchive, type TerminalStore } from '../../drivers/index.js';
 import { isLotLinkId, LINK_ERROR, lotLinkId, lotStoreId, type LinkEventLogEntry, type LinkIdentityAnswer, type LinkFseEntry, type LinkRequest } from '../../protocol/index.js';
+import { answerSafely, fitText, linkError } from './link-answers.js';
+import { quarantineAnswers } from './quarantine-link.js';
 import type { SettableClock } from './terminal-clock.js';
 import { decodeTariffTable, saveTariffs, type TariffsInForce } from './tariffs-in-force.js';
 
@@ -33,6 +38,8 @@ export interface HostLinkOptions {
   readonly tariffs: TariffsInForce;
   /** True while the terminal cannot serve the host (a card operation in progress): requests other than identify get `busy`. */
   readonly busy?: () => boolean;
+  /** The store's quarantines (released ones, listed and fetched still); `openQuarantineArchive(store.path)` when absent. */
+  readonly quarantine?: QuarantineArchive;
 }
 
 /** A running server. */
@@ -54,27 +61,11 @@ export const EVENT_CODES: Readonly<Record<string, number>> = {
   'link.acknowledged': 0x0103,
   'fse.stored': 0x0201,
   'lot.created': 0x0301,
+  'store.quarantined': 0x0401,
+  'store.quarantine-released': 0x0402,
 };
 
 type Answer = LinkAnswerBody;
-const error = (code: number, text: string): Answer => ({ kind: 'error', code, text: fitText(text) });
-
-/** Cut `text` to at most 255 UTF-8 bytes, on a character boundary (text8 on the link). */
-export function fitText(text: string): string {
-  const encoder = new TextEncoder();
-  if (encoder.encode(text).length <= 255) return text;
-  let out = '';
-  let size = 0;
-  for (const char of text) {
-    const n = encoder.encode(char).length;
-    if (size + n > 255) break;
-    out += char;
-    size += n;
-  }
-  return out;
-}
-
-
 /**
  * Answer the host's requests on `link` from the store (issue 6 "Host link").
  * @example
@@ -82,6 +73,7 @@ export function fitText(text: string): string {
  */
 export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkServer {
   const { store, device, clock } = options;
+  const quarantine = quarantineAnswers({ archive: options.quarantine ?? openQuarantineArchive(store.path), clock });
   let tariffs = options.tariffs;
   const fetched = new Set<number>();
 
@@ -96,7 +88,7 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
   }
 
   async function fetchFse(id: number): Promise<Answer> {
-    if (id < 1 || id > MAX_FSE_ID) return error(LINK_ERROR.notFound, `no FSE ${id}`);
+    if (id < 1 || id > MAX_FSE_ID) return linkError(LINK_ERROR.notFound, `no FSE ${id}`);
     const { bytes } = await store.getFse(id);
     fetched.add(id);
     return { kind: 'fse', id, bytes };
@@ -104,7 +96,7 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
 
   async function fetchLot(id: number): Promise<Answer> {
     const lotId = lotStoreId(id);
-    if (lotId < 1) return error(LINK_ERROR.notFound, `no lot ${id}`);
+    if (lotId < 1) return linkError(LINK_ERROR.notFound, `no lot ${id}`);
     const { bytes } = await store.getLot(lotId);
     fetched.add(lotLinkId(lotId));
     return { kind: 'lot', id, bytes };
@@ -122,9 +114,9 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
   }
 
   async function updateTariffs(version: number, table: Uint8Array): Promise<Answer> {
-    if (version < tariffs.version) return error(LINK_ERROR.refused, `tariff version ${version} is older than ${tariffs.version}`);
+    if (version < tariffs.version) return linkError(LINK_ERROR.refused, `tariff version ${version} is older than ${tariffs.version}`);
     const book = decodeTariffTable(table);
-    if (!book.ok) return error(LINK_ERROR.badRequest, `tariff table refused: ${book.error.reason} at ${book.error.path || 'table'}: ${book.error.message}`);
+    if (!book.ok) return linkError(LINK_ERROR.badRequest, `tariff table refused: ${book.error.reason} at ${book.error.path || 'table'}: ${book.error.message}`);
     await saveTariffs(store, version, table);
     tariffs = { version, book: book.value };
     await store.appendEvent({ kind: 'link.tariffs-updated', detail: `tarifs version ${version}` });
@@ -141,14 +133,14 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
   }
 
   async function setClock(epochMs: number, utcOffsetMinutes: number): Promise<Answer> {
-    if (!Number.isSafeInteger(epochMs)) return error(LINK_ERROR.badRequest, `time ${epochMs} is out of range`);
+    if (!Number.isSafeInteger(epochMs)) return linkError(LINK_ERROR.badRequest, `time ${epochMs} is out of range`);
     const previousEpochMs = await clock.set(epochMs, utcOffsetMinutes);
     await store.appendEvent({ kind: 'link.clock-set', detail: `horloge: ecart ${epochMs - previousEpochMs} ms` });
     return { kind: 'clock-set', previousEpochMs: Math.max(0, previousEpochMs) };
   }
 
   async function answer(request: LinkRequest): Promise<Answer> {
-    if (request.kind !== 'identify' && options.busy?.() === true) return error(LINK_ERROR.busy, 'terminal occupe: operation carte en cours');
+    if (request.kind !== 'identify' && options.busy?.() === true) return linkError(LINK_ERROR.busy, 'terminal occupe: operation carte en cours');
     switch (request.kind) {
       case 'identify':
         return { kind: 'identity', ...device };
@@ -166,23 +158,14 @@ export function serveHostLink(link: Link, options: HostLinkOptions): HostLinkSer
         return updateTariffs(request.version, request.table);
       case 'read-event-log':
         return readEventLog(request.from, request.count);
+      case 'list-quarantined':
+      case 'fetch-quarantined':
+      case 'release-quarantined':
+        return quarantine(request);
     }
   }
 
-  /** Store errors become error answers with a code; anything else is `internal` (fixed text: no secret leaves). */
-  async function handle(request: LinkRequest): Promise<Answer> {
-    try {
-      return await answer(request);
-    } catch (caught) {
-      if (isStoreError(caught)) {
-        return caught.code === 'not-found' ? error(LINK_ERROR.notFound, caught.message) : error(LINK_ERROR.internal, `stockage: ${caught.code}`);
-      }
-      if (caught instanceof RangeError || caught instanceof TypeError) return error(LINK_ERROR.badRequest, `${request.kind}: ${caught.message}`);
-      return error(LINK_ERROR.internal, `the ${request.kind} request failed on the terminal`);
-    }
-  }
-
-  const remove = link.onMessage(handle);
+  const remove = link.onMessage((request) => answerSafely(request, answer));
   return {
     get tariffs() {
       return tariffs;

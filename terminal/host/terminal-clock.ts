@@ -58,14 +58,8 @@ function readOffset(value: unknown): ClockOffset {
   return { offsetMs: 0, utcOffsetMinutes: 0 };
 }
 
-/**
- * The terminal clock over `base`, with the offset read from `store`.
- * @example
- * const clock = await openTerminalClock({ now: () => rtc.read() }, store);
- * await clock.set(hostNow, 60); // later clock.now() ≈ hostNow + elapsed
- */
-export async function openTerminalClock(base: BaseClock, store: TerminalStore): Promise<SettableClock> {
-  let current = readOffset(await store.getSetting(CLOCK_SETTING));
+function settableClock(base: BaseClock, initial: ClockOffset, keep: (offset: ClockOffset) => Promise<void>): SettableClock {
+  let current = initial;
   return {
     now: () => base.now() + current.offsetMs,
     utcOffsetMinutes: () => current.utcOffsetMinutes,
@@ -75,9 +69,31 @@ export async function openTerminalClock(base: BaseClock, store: TerminalStore): 
       const baseNow = base.now();
       const previous = baseNow + current.offsetMs;
       const next = { offsetMs: epochMs - baseNow, utcOffsetMinutes };
-      await store.setSetting(CLOCK_SETTING, JSON.stringify(next));
+      await keep(next);
       current = next;
       return previous;
     },
   };
+}
+
+/**
+ * The terminal clock over `base`, with the offset read from `store`.
+ * @example
+ * const clock = await openTerminalClock({ now: () => rtc.read() }, store);
+ * await clock.set(hostNow, 60); // later clock.now() ≈ hostNow + elapsed
+ */
+export async function openTerminalClock(base: BaseClock, store: TerminalStore): Promise<SettableClock> {
+  return settableClock(base, readOffset(await store.getSetting(CLOCK_SETTING)), (next) => store.setSetting(CLOCK_SETTING, JSON.stringify(next)));
+}
+
+/**
+ * The terminal clock while there is no store (in quarantine, OURS): the
+ * host's `set-clock` is kept in memory only; the firmware writes it to the
+ * fresh store once one opens (a reboot before that forgets it, and the
+ * host sets it again at its next connection).
+ * @example
+ * const clock = openMemoryClock({ now: () => rtc.read() });
+ */
+export function openMemoryClock(base: BaseClock): SettableClock {
+  return settableClock(base, { offsetMs: 0, utcOffsetMinutes: 0 }, async () => undefined);
 }

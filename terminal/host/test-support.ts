@@ -2,9 +2,9 @@
 // lots built on the emulated CPS, clock, server) on one end of an in-memory
 // link, a host link on the other, and a raw host session for messages the
 // typed host cannot send.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createActor, toPromise } from 'xstate';
-import { createMemoryLinkPair, openLink, type Link, type LinkPort, type TerminalStore } from '../../drivers/index.js';
+import { createMemoryLinkPair, openLink, openTerminalStore, type Link, type LinkPort, type TerminalStore } from '../../drivers/index.js';
 import { loadDoctors } from '../../emulator/index.js';
 import { createLinkSession, encodeLinkMessage, parseLinkMessage, type LinkMessage } from '../../protocol/index.js';
 import { parseTariffBook } from '../billing/index.js';
@@ -109,3 +109,39 @@ export function rawHost(port: LinkPort): { send(bytes: Uint8Array): Promise<Link
 
 /** Encode a well-formed message for the raw host. */
 export const raw = (message: LinkMessage): Uint8Array => encodeLinkMessage(message);
+
+/** Every file of quarantine `id`, as the host takes it: listed, then read in chunks of `chunk` bytes asked (the terminal caps them). */
+export async function takeQuarantine(host: Link, id: number, chunk = 65_535): Promise<Map<string, Uint8Array>> {
+  const listed = await host.request({ kind: 'list-quarantined' });
+  if (listed.kind !== 'quarantine-list') throw new Error(`list-quarantined answered ${listed.kind}`);
+  const entry = listed.quarantines.find((q) => q.id === id);
+  if (entry === undefined) throw new Error(`no quarantine ${id} listed`);
+  const files = new Map<string, Uint8Array>();
+  for (const file of entry.files) {
+    const bytes = new Uint8Array(file.size);
+    for (let offset = 0; offset < file.size; ) {
+      const answer = await host.request({ kind: 'fetch-quarantined', id, name: file.name, offset, length: chunk });
+      if (answer.kind !== 'quarantined-chunk') throw new Error(`fetch ${file.name} at ${offset} answered ${answer.kind}: ${answer.kind === 'error' ? answer.text : ''}`);
+      if (answer.total !== file.size || answer.bytes.length === 0) throw new Error(`${file.name} changed size or gave nothing at ${offset}`);
+      bytes.set(answer.bytes, offset);
+      offset += answer.bytes.length;
+    }
+    files.set(file.name, bytes);
+  }
+  return files;
+}
+
+/**
+ * A store file of ours stamped with another application's id (bytes 68-71
+ * of the SQLite header, `application_id`): a foreign SQLite database that
+ * the next boot moves aside. `fill` writes in the store first.
+ */
+export async function makeForeign(path: string, fill: (store: TerminalStore) => Promise<void>): Promise<void> {
+  const booted = await openTerminalStore(path, { capacity: 5000 });
+  if (booted.boot !== 'ok') throw new Error('expected a fresh store');
+  await fill(booted.store);
+  await booted.store.close();
+  const bytes = readFileSync(path);
+  bytes.writeUInt32BE(0x0bad_f00d, 68);
+  writeFileSync(path, bytes);
+}
