@@ -77,7 +77,6 @@ export function parseArl(bytes: Uint8Array): ParseResult<Arl, B2Reason> {
   if (bad >= 0) return fail('bad-character', `byte ${bytes[bad]} is not printable ASCII`, bad, 'arl');
   try {
     const r = new RecordCursor(bytes, 'arl');
-    r.load(ARL_LENGTH);
     return ok(readArl(r));
   } catch (e) {
     if (e instanceof RecordStop) return e.err;

@@ -33,27 +33,31 @@ class B2Reader extends RecordCursor {
     if (end > this.bytes.length) stop('truncated', `the file ends before record ${expected}`, this.bytes.length, `record/${this.index}`);
     const bad = firstNonPrintable(this.bytes, this.base, end);
     if (bad >= 0) stop('bad-character', `byte ${this.bytes[bad]} is not printable ASCII`, bad, `record/${this.index}`);
-    this.load(B2_RECORD_LENGTH);
     const t = this.bytes[this.base]!;
-    return t === 0x30 || t === 0x39 ? this.line.slice(0, 3) : this.line.slice(0, 1);
+    return this.chars.slice(this.base, this.base + (t === 0x30 || t === 0x39 ? 3 : 1));
   }
 
   expect(type: string, allowed: readonly string[]): void {
     if (!allowed.includes(type)) this.fail('bad-record-type', `record type "${type}" where ${allowed.join(' or ')} is expected`, undefined);
   }
 
-  /** The keys an invoice record repeats must be its header's. */
-  keys(c: { partner: typeof INVOICE_HEADER.partner; insuredNir: typeof INVOICE_HEADER.insuredNir; invoiceNumber: typeof INVOICE_HEADER.invoiceNumber }, partner: string, inv: { insuredNir: string; invoiceNumber: number }): void {
-    if (this.raw(c.partner) !== partner) this.fail('inconsistent', 'partner differs from the lot header', c.partner);
-    if (this.raw(c.insuredNir) !== inv.insuredNir) this.fail('inconsistent', 'NIR differs from the invoice header', c.insuredNir);
-    if (this.uint(c.invoiceNumber) !== inv.invoiceNumber) this.fail('inconsistent', 'invoice number differs from the invoice header', c.invoiceNumber);
+  /**
+   * The keys an invoice record repeats must be its header's (at offset
+   * `header`, same columns), compared as bytes; the partner, the lot
+   * header's (same column too).
+   */
+  keys(c: Pick<typeof INVOICE_HEADER, 'partner' | 'insuredNir' | 'invoiceNumber'>, lot: number, header: number): void {
+    if (!this.same(c.partner, lot)) this.fail('inconsistent', 'partner differs from the lot header', c.partner);
+    if (!this.same(c.insuredNir, header)) this.fail('inconsistent', 'NIR differs from the invoice header', c.insuredNir);
+    this.uint(c.invoiceNumber);
+    if (!this.same(c.invoiceNumber, header)) this.fail('inconsistent', 'invoice number differs from the invoice header', c.invoiceNumber);
   }
 }
 
-function readLine(r: B2Reader, partner: string, inv: { insuredNir: string; invoiceNumber: number }, sequence: number): B2Line {
+function readLine(r: B2Reader, lot: number, header: number, sequence: number): B2Line {
   const L = ACT_LINE;
   checkFiller(r, L.filler);
-  r.keys(L, partner, inv);
+  r.keys(L, lot, header);
   if (r.uint(L.sequence) !== sequence) r.fail('inconsistent', `line sequence is not ${sequence}`, L.sequence);
   r.literal(L.priorAgreement, '9');
   const code = r.required(L.code);
@@ -78,10 +82,11 @@ function readLine(r: B2Reader, partner: string, inv: { insuredNir: string; invoi
   return { ...line, ik: { oneWayKm: r.uint(L.ikOneWayKm), zone: zone === 'P' ? 'plain' : 'mountain', billedKm: r.uint(L.ikBilledKm) } };
 }
 
-function readInvoice(r: B2Reader, partner: string): B2Invoice {
+function readInvoice(r: B2Reader, lot: number): B2Invoice {
   const H = INVOICE_HEADER;
+  const header = r.base;
   checkFiller(r, H.filler);
-  if (r.raw(H.partner) !== partner) r.fail('inconsistent', 'partner differs from the lot header', H.partner);
+  if (!r.same(H.partner, lot)) r.fail('inconsistent', 'partner differs from the lot header', H.partner);
   const insuredNir = r.nir(H.insuredNir);
   const invoiceNumber = r.range(H.invoiceNumber, 1, 999_999_999);
   r.literal(H.invoiceType, 'F');
@@ -99,17 +104,16 @@ function readInvoice(r: B2Reader, partner: string): B2Invoice {
   const birthDate = r.date(H.birthDate);
   const birthRank = r.range(H.birthRank, 1, 9);
   const payee = r.code(H.payee, PAYEES);
-  const head = { insuredNir, invoiceNumber };
   const lines: B2Line[] = [];
   for (;;) {
     const type = r.next('4 or 5');
     r.expect(type, lines.length === 0 ? NEXT.firstLine : lines.length === MAX_B2_LINES ? NEXT.lastLine : NEXT.line);
     if (type === '5') break;
-    lines.push(readLine(r, partner, head, lines.length + 1));
+    lines.push(readLine(r, lot, header, lines.length + 1));
   }
   const T = INVOICE_TOTALS;
   checkFiller(r, T.filler);
-  r.keys(T, partner, head);
+  r.keys(T, lot, header);
   if (r.uint(T.lineCount) !== lines.length) r.fail('inconsistent', `line count is not ${lines.length}`, T.lineCount);
   let total = 0;
   for (const l of lines) total += l.amountCents;
@@ -123,6 +127,7 @@ function readInvoice(r: B2Reader, partner: string): B2Invoice {
 
 function readLot(r: B2Reader): B2Lot {
   const H = LOT_HEADER;
+  const lotBase = r.base;
   checkFiller(r, H.filler);
   const partner = r.digits(H.partner);
   const head = {
@@ -140,14 +145,14 @@ function readLot(r: B2Reader): B2Lot {
     const type = r.next('2 or 6');
     r.expect(type, invoices.length === 0 ? NEXT.firstInvoice : invoices.length === MAX_B2_INVOICES ? NEXT.lastInvoice : NEXT.invoice);
     if (type === '6') break;
-    invoices.push(readInvoice(r, partner));
+    invoices.push(readInvoice(r, lotBase));
   }
   if (top !== certificationTop(invoices)) {
     stop('inconsistent', `top certification "${top}" is not the weakest invoice mode`, headerIndex * B2_RECORD_LENGTH + H.certificationTop.at, `record/${headerIndex}/certificationTop`);
   }
   const T = LOT_TRAILER;
   checkFiller(r, T.filler);
-  if (r.raw(T.partner) !== partner) r.fail('inconsistent', 'partner differs from the lot header', T.partner);
+  if (!r.same(T.partner, lotBase)) r.fail('inconsistent', 'partner differs from the lot header', T.partner);
   const lineCount = invoices.reduce((s, i) => s + i.lines.length, 0);
   const counts: [typeof T.invoiceCount, number][] = [
     [T.invoiceCount, invoices.length],

@@ -84,19 +84,29 @@ function writeLot(w: RecordWriter, lot: B2Lot): void {
   w.exact(T.certification, lot.certification);
 }
 
-function writeKeys(w: RecordWriter, type: string, partner: string, inv: B2Invoice): void {
+/** The keys of an invoice's header record; its other records copy them from there ({@link repeatKeys}). */
+function writeKeys(w: RecordWriter, partner: string, inv: B2Invoice): void {
   const K = INVOICE_HEADER;
-  w.text(K.type, type);
+  w.text(K.type, '2');
   w.exact(K.partner, partner);
   w.exact(K.insuredNir, inv.insuredNir);
   w.uint(K.invoiceNumber, inv.invoiceNumber);
+}
+
+function repeatKeys(w: RecordWriter, type: string, header: number): void {
+  const K = INVOICE_HEADER;
+  w.text(K.type, type);
+  w.copy(K.partner, header);
+  w.copy(K.insuredNir, header);
+  w.copy(K.invoiceNumber, header);
 }
 
 /** Write one invoice's records; returns its total. */
 function writeInvoice(w: RecordWriter, partner: string, inv: B2Invoice): number {
   w.base += B2_RECORD_LENGTH;
   const H = INVOICE_HEADER;
-  writeKeys(w, '2', partner, inv);
+  const header = w.base;
+  writeKeys(w, partner, inv);
   w.text(H.securing, inv.securing);
   w.exact(H.invoiceDate, inv.invoiceDate);
   w.text(H.invoiceType, 'F');
@@ -116,7 +126,7 @@ function writeInvoice(w: RecordWriter, partner: string, inv: B2Invoice): number 
   const L = ACT_LINE;
   inv.lines.forEach((line, i) => {
     w.base += B2_RECORD_LENGTH;
-    writeKeys(w, '4', partner, inv);
+    repeatKeys(w, '4', header);
     w.uint(L.sequence, i + 1);
     if (line.ik !== undefined) {
       w.uint(L.ikOneWayKm, line.ik.oneWayKm);
@@ -138,7 +148,7 @@ function writeInvoice(w: RecordWriter, partner: string, inv: B2Invoice): number 
   });
   w.base += B2_RECORD_LENGTH;
   const T = INVOICE_TOTALS;
-  writeKeys(w, '5', partner, inv);
+  repeatKeys(w, '5', header);
   w.uint(T.lineCount, inv.lines.length);
   w.uint(T.totalCents, total);
   w.uint(T.amoCents, inv.amoCents);

@@ -6,7 +6,7 @@
  * `protocol/b2/`: not exported by the folder's index.
  * @module
  */
-import { formatNir, parseNir } from '../nir/index.js';
+import { parseNirAscii } from '../nir/index.js';
 import { fail, type Err } from '../result.js';
 
 /** Why a fixed-width file failed to parse (README "Errors"). */
@@ -38,7 +38,9 @@ export function col(name: string, start: number, width: number): Column {
 }
 
 const SPACE = 0x20;
-/** Decodes a record already checked to be printable ASCII (latin1 is ASCII there). */
+/** 10^width up to 10^15; a column of 16 digits or more holds any safe integer. */
+const POW10 = Array.from({ length: 16 }, (_, w) => 10 ** w);
+/** One byte, one character: the records are checked printable ASCII before any field is read as text. */
 const ascii = new TextDecoder('latin1');
 
 /** The failure a reader raises; caught at the parser's top, never seen by callers. */
@@ -51,20 +53,22 @@ export function stop(reason: B2Reason, message: string, offset: number, path: st
   throw new RecordStop(fail(reason, message, offset, path));
 }
 
-/** Where a record sits: the whole input, its offset, its index (for paths like `record/7/invoiceNumber`). */
+/**
+ * Where a record sits: the whole input, its offset, its index (for paths
+ * like `record/7/invoiceNumber`). The input is decoded to text once (a
+ * single-byte decoding: offsets are the same in both); fields are slices of
+ * that text, read only from records the reader has checked printable.
+ */
 export class RecordCursor {
   base = 0;
   index = 0;
-  /** The current record as text (one decode a record; fields are slices of it). */
-  line = '';
+  /** The whole input as text, one character a byte. */
+  readonly chars: string;
   constructor(
     readonly bytes: Uint8Array,
     readonly kind: string,
-  ) {}
-
-  /** Take the record at `base`, `length` bytes already checked printable, as text. */
-  load(length: number): void {
-    this.line = ascii.decode(this.bytes.subarray(this.base, this.base + length));
+  ) {
+    this.chars = ascii.decode(bytes);
   }
 
   path(name: string): string {
@@ -109,7 +113,7 @@ export class RecordCursor {
     const start = this.base + c.at;
     let end = start + c.width;
     while (end > start && b[end - 1] === SPACE) end--;
-    return this.line.slice(c.at, c.at + end - start);
+    return this.chars.slice(start, end);
   }
 
   /** Text that may not be empty. */
@@ -151,13 +155,22 @@ export class RecordCursor {
   /** A NIR written as 13 characters + 2-digit key (15 columns), key checked (DOMAIN.md "NIR"). */
   nir(c: Column): string {
     const t = this.raw(c);
-    if (!isCompactNir(t)) this.fail('bad-value', `${c.name} "${t}" is not a NIR with a valid key`, c);
+    const start = this.base + c.at;
+    if (!parseNirAscii(this.bytes.subarray(start, start + c.width)).ok) this.fail('bad-value', `${c.name} "${t}" is not a NIR with a valid key`, c);
     return t;
   }
 
   /** The column as written. */
   raw(c: Column): string {
-    return this.line.slice(c.at, c.at + c.width);
+    const start = this.base + c.at;
+    return this.chars.slice(start, start + c.width);
+  }
+
+  /** True when column `c` holds the same bytes here as in the record at `base` (keys a record repeats). */
+  same(c: Column, base: number): boolean {
+    const b = this.bytes;
+    for (let i = c.at, end = c.at + c.width; i < end; i++) if (b[this.base + i] !== b[base + i]) return false;
+    return true;
   }
 
   /** The record's own text at `c` must be `literal`. */
@@ -219,12 +232,14 @@ export class RecordWriter {
 
   /** A number, zero-padded to the width; a RangeError if it does not fit. */
   uint(c: Column, n: number): void {
-    if (!Number.isSafeInteger(n) || n < 0 || n >= 10 ** c.width) throw new RangeError(`${c.name}: ${n} does not fit ${c.width} digits`);
+    if (!Number.isSafeInteger(n) || n < 0 || n >= (POW10[c.width] ?? Infinity)) throw new RangeError(`${c.name}: ${n} does not fit ${c.width} digits`);
     const o = this.out;
+    const start = this.base + c.at;
     let v = n;
-    for (let i = this.base + c.at + c.width - 1; i >= this.base + c.at; i--) {
-      o[i] = 0x30 + (v % 10);
-      v = Math.floor(v / 10);
+    for (let i = start + c.width - 1; i >= start; i--) {
+      const q = Math.floor(v / 10);
+      o[i] = 0x30 + v - q * 10;
+      v = q;
     }
   }
 
@@ -239,6 +254,12 @@ export class RecordWriter {
   exact(c: Column, s: string): void {
     if (s.length !== c.width) throw new RangeError(`${c.name}: "${s}" must be ${c.width} characters`);
     this.put(c, s);
+  }
+
+  /** Column `c` as the record at `from` has it (keys a record repeats, already checked when written there). */
+  copy(c: Column, from: number): void {
+    const o = this.out;
+    for (let i = c.at, end = c.at + c.width; i < end; i++) o[this.base + i] = o[from + i]!;
   }
 
   private put(c: Column, s: string): void {
@@ -257,12 +278,6 @@ const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** `YYYY-MM-DD` → `YYMMDD` (the norms drop the century). */
 export function toYymmdd(isoDate: string): string {
   return isoDate.slice(2, 4) + isoDate.slice(5, 7) + isoDate.slice(8, 10);
-}
-
-/** True for a NIR's 15 characters (13 + key) whose key is right (DOMAIN.md "NIR"). */
-export function isCompactNir(text: string): boolean {
-  const parsed = parseNir(text);
-  return parsed.ok && formatNir(parsed.value, 'compact') === text;
 }
 
 /** A text value the writer can round-trip: printable ASCII, no trailing space, at most `width`. */

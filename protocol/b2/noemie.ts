@@ -98,7 +98,6 @@ class EntityReader extends RecordCursor {
     const bad = firstNonPrintable(this.bytes, this.base, end);
     if (bad >= 0) stop('bad-character', `byte ${this.bytes[bad]} is not printable ASCII`, bad, `entity/${this.index}`);
     if (this.bytes[end - 1] !== DELIMITER) stop('bad-character', `entity ${type} must end with "@"`, end - 1, `entity/${this.index}`);
-    this.load(length);
     checkFiller(this, filler);
     this.next = end;
     return type;

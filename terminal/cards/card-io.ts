@@ -6,13 +6,11 @@
  * @module
  */
 import type { CardChannel } from '../../drivers/index.js';
-import { concatBytes, SW, toHex } from '../../protocol/index.js';
+import { concatBytes, readBinary, SW, toHex } from '../../protocol/index.js';
 import { CardOperationError } from '../machines/index.js';
 
 /** READ BINARY chunk size: Le = 00 asks 256 bytes (ISO/IEC 7816-4 §7.2.3). */
 export const READ_CHUNK = 256;
-/** Largest offset a READ BINARY can name without an SFI (15 bits). */
-const MAX_OFFSET = 0x7fff;
 
 /**
  * Send `command` and return its data when the card answers 9000; any other
@@ -25,12 +23,6 @@ export async function transmitOk(channel: CardChannel, command: Uint8Array, name
   return answer.data;
 }
 
-/** READ BINARY of the current EF at `offset`, Le = 00 (256 bytes). */
-export function readBinaryAt(offset: number): Uint8Array {
-  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw new RangeError(`a READ BINARY offset is 0..32767, not ${offset}`);
-  return Uint8Array.of(0x00, 0xb0, offset >> 8, offset & 0xff, 0x00);
-}
-
 /**
  * Read the whole current transparent EF in 256-byte chunks: stops at a
  * short answer, or at 6B00 (offset past the end) after the first chunk.
@@ -39,7 +31,7 @@ export function readBinaryAt(offset: number): Uint8Array {
 export async function readTransparent(channel: CardChannel, name: string, signal?: AbortSignal, maxBytes = 8192): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for (let offset = 0; offset < maxBytes; offset += READ_CHUNK) {
-    const answer = await channel.transmit(readBinaryAt(offset), { signal });
+    const answer = await channel.transmit(readBinary(offset), { signal });
     if (answer.sw === SW.WRONG_P1_P2 && offset > 0) break;
     if (answer.sw !== SW.OK) throw new CardOperationError({ kind: 'card-refused', sw: answer.sw, command: `READ BINARY ${name} @${toHex(Uint8Array.of(offset >> 8, offset & 0xff))}` });
     chunks.push(answer.data);

@@ -4,7 +4,7 @@
  * securing steps.
  * @module
  */
-export { READ_CHUNK, readBinaryAt, readTransparent, transmitOk } from './card-io.js';
+export { READ_CHUNK, readTransparent, transmitOk } from './card-io.js';
 export {
   MAX_BENEFICIARIES,
   type Parsed as VitaleParsed,

@@ -7,7 +7,7 @@
  */
 export { slotMachine, slotView, powerCard, watchPresence, type PoweredCard, type SlotContext, type SlotEvent, type SlotInput, type SlotSnapshotLike } from './slot.machine.js';
 export { pinMachine, pinView, type PinContext, type PinEvent, type PinInput, type PinOutput, type PinResult, type PinSnapshotLike } from './pin.machine.js';
-export { createPinPad, pinPad, readPinStatus, transmitVerify, verifyCommand, type PinPadCommand, type PinPadInput, type PinPadReport, type VerifyPin } from './pin-pad.js';
+export { createPinPad, pinPad, readPinStatus, transmitVerify, type PinPadCommand, type PinPadInput, type PinPadReport, type VerifyPin } from './pin-pad.js';
 export {
   cpsSessionMachine,
   cpsSessionView,

@@ -15,6 +15,7 @@
  */
 import { fromCallback, fromPromise } from 'xstate';
 import type { CardChannel } from '../../drivers/index.js';
+import { verifyCommand } from '../../protocol/index.js';
 import type { KeyEvent } from '../ui/index.js';
 import { cardFailureOf, type CardFailure } from './card-failure.js';
 
@@ -37,15 +38,6 @@ export type PinPadReport = { readonly type: 'pin.checked'; readonly sw: number }
 
 /** Send one VERIFY; resolves with the status word (a card's refusal is data). */
 export type VerifyPin = (channel: CardChannel, reference: number, pin: Uint8Array) => Promise<number>;
-
-/** The VERIFY command for `pin` (already encoded and padded). */
-export function verifyCommand(reference: number, pin: Uint8Array): Uint8Array {
-  if (pin.length === 0 || pin.length > 255) throw new RangeError('a VERIFY carries 1 to 255 bytes');
-  const command = new Uint8Array(5 + pin.length);
-  command.set([0x00, 0x20, 0x00, reference, pin.length]);
-  command.set(pin, 5);
-  return command;
-}
 
 /** The VERIFY through the drivers' session; the command's copy of the PIN is zeroed once sent. */
 export const transmitVerify: VerifyPin = async (channel, reference, pin) => {
