@@ -3,11 +3,8 @@
 // signed by the terminal's own lots machine, and a terminal (store on disk,
 // host link server) on the other end of a link.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { createActor, toPromise } from 'xstate';
 import { createInProcessTransport, createMemoryLinkPair, createReaderManager, expectStore, openLink, openTerminalStore, type CardSession, type FseRecord, type Link, type LinkPort, type TerminalStore } from '../drivers/index.js';
 import { fromCard, loadDoctors, openCps, openVitale } from '../emulator/index.js';
@@ -232,25 +229,4 @@ export async function plugTerminal(store: TerminalStore, options: { line?: (byte
   const terminal = await serveTerminal(store, terminalPort, options.busy === undefined ? {} : { busy: options.busy });
   const host = openLink(hostPort, { requestTimeoutMs: 5000 });
   return { host, hostPort, terminal, unplug: async () => void (await Promise.all([host.close(), terminal.link.close()])) };
-}
-
-/**
- * Bundle a child-process fixture with esbuild into `outdir` (run it with
- * plain node: fast to start); the native `modules` stay external, resolved
- * to their absolute paths. Same approach as drivers/store's power-loss test.
- */
-export async function bundleFixture(entry: URL, outdir: string, modules: readonly string[]): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const outfile = join(outdir, `${basename(entry.pathname, '.ts')}.mjs`);
-  await build({
-    entryPoints: [fileURLToPath(entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'silent',
-    plugins: [{ name: 'native-modules', setup: (b) => b.onResolve({ filter: new RegExp(`^(${modules.join('|')})$`) }, (args) => ({ path: require.resolve(args.path), external: true })) }],
-  });
-  return outfile;
 }

@@ -9,12 +9,8 @@
  * this proves the atomicity of our transactions, not the disk's fsync.
  */
 import test from 'ava';
-import { build } from 'esbuild';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { bundleFixture, runUntilKilled, type KillMoment } from '../../scripts/test-kit/killed-child.js';
 import type { TerminalStore } from './terminal-store.js';
 import { openOk, seededRandom, sha256, tempFolder } from './test-support.js';
 
@@ -31,42 +27,15 @@ function plan(random: () => number): KillPlan {
   return { at: 'confirmed', count: 1 + Math.floor(random() * 40) };
 }
 
-async function bundleChild(outdir: string): Promise<string> {
-  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-  const outfile = join(outdir, 'power-loss-child.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./power-loss-child.fixture.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'silent',
-    plugins: [{ name: 'native-sqlite', setup: (b) => b.onResolve({ filter: /^better-sqlite3$/ }, () => ({ path: sqlite, external: true })) }],
-  });
-  return outfile;
-}
-
-/** Runs the child until the plan's moment, SIGKILLs it, returns what it printed. */
-function runAndKill(script: string, db: string, seed: number, kill: KillPlan): Promise<{ lines: string[]; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, db, String(seed)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const lines: string[] = [];
-    let confirmed = 0;
-    let killed = false;
-    const fire = (): void => {
-      if (!killed) killed = child.kill('SIGKILL');
-    };
-    if (kill.at === 'spawn') child.once('spawn', fire);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      lines.push(line);
-      const word = line.slice(0, line.indexOf(' '));
-      if (word === 'confirmed') confirmed += 1;
-      if (word === kill.at && (kill.at !== 'confirmed' || confirmed === kill.count)) fire();
-    });
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ lines, killed: killed && signal === 'SIGKILL' && code === null }));
-  });
+/** The moment of the plan, read from the child's lines (`<word> ...`). */
+function momentOf(kill: KillPlan): KillMoment {
+  if (kill.at === 'spawn') return 'spawn';
+  let confirmed = 0;
+  return (line) => {
+    const word = line.slice(0, line.indexOf(' '));
+    if (word === 'confirmed') confirmed += 1;
+    return word === kill.at && (kill.at !== 'confirmed' || confirmed === kill.count);
+  };
 }
 
 interface Seen {
@@ -114,14 +83,14 @@ test(`${ROUNDS} SIGKILLs at seeded moments: every confirmed FSE and lot survives
   t.timeout(120_000);
   const folder = tempFolder('power-loss');
   t.teardown(folder.remove);
-  const script = await bundleChild(folder.dir);
+  const script = await bundleFixture(new URL('./power-loss-child.fixture.ts', import.meta.url), folder.dir, ['better-sqlite3']);
   const db = join(folder.dir, 'terminal.db');
   const random = seededRandom(SEED);
   const seen: Seen = { fses: new Map(), lots: new Map(), fseCount: 0, lotCount: 0 };
   const tally = { killed: 0, duringLot: 0, atSpawn: 0 };
   for (let round = 0; round < ROUNDS; round++) {
     const kill = plan(random);
-    const { lines, killed } = await runAndKill(script, db, SEED + round, kill);
+    const { lines, killed } = await runUntilKilled(script, [db, String(SEED + round)], momentOf(kill));
     t.true(killed, `round ${round}: the child was not killed (${lines.at(-1) ?? 'no output'})`);
     tally.killed += killed ? 1 : 0;
     if (lines.length === 0) tally.atSpawn += 1;

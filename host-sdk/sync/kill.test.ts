@@ -12,15 +12,14 @@
  * holds every FSE exactly once.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openSerialLinkPort, type FseRecord } from '../../drivers/index.js';
 import { mulberry32 } from '../../emulator/index.js';
 import { sha256, toHex, verifySecuredFse } from '../../protocol/index.js';
 import { openPtyPair, socatMissing } from '../../scripts/pty/pty-pair.js';
-import { buildLots, bundleFixture, CA_PEM, copyTerminal, hostDatabase, HOST_NOW, invariantProblems, openCards, REVOKED, securedFseRecord, serveTerminal, tempFolder, writeTerminalFile } from '../test-support.js';
+import { bundleFixture, runUntilKilled, type KillMoment } from '../../scripts/test-kit/killed-child.js';
+import { buildLots, CA_PEM, copyTerminal, hostDatabase, HOST_NOW, invariantProblems, openCards, REVOKED, securedFseRecord, serveTerminal, tempFolder, writeTerminalFile } from '../test-support.js';
 
 const ROUNDS = Number(process.env['BIFENTE_KILL_ROUNDS'] ?? 100);
 const SEED = 20_260_715;
@@ -41,31 +40,20 @@ function plan(random: () => number, round: number): KillPlan {
   return { at: 'item', fraction: random() };
 }
 
-/** Run the child until the plan's moment; SIGKILL it there. */
-function runChild(script: string, args: readonly string[], kill: KillPlan): Promise<{ lines: string[]; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const lines: string[] = [];
-    let items = 0;
-    let target = 0;
-    let killed = false;
-    const fire = (): void => {
-      if (!killed) killed = child.kill('SIGKILL');
-    };
-    if (kill.at === 'spawn') child.once('spawn', fire);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      lines.push(line);
-      const [word, count = '0'] = line.split(' ', 2);
-      if (kill.at === 'item' && word === 'listed') {
-        target = 1 + Math.floor(kill.fraction * Number(count));
-        if (Number(count) === 0) fire();
-      }
-      if (word === 'item') items += 1;
-      if (word === kill.at && (kill.at !== 'item' || items === target)) fire();
-    });
-    child.once('error', reject);
-    child.once('close', (_code, signal) => resolve({ lines, killed: killed && signal === 'SIGKILL' }));
-  });
+/** The moment of the plan, read from the child's lines (`listed <n>`, `item ...`, `acknowledging`...). */
+function momentOf(kill: KillPlan): KillMoment {
+  if (kill.at === 'spawn' || kill.at === 'never') return kill.at;
+  let items = 0;
+  let target = 0;
+  return (line) => {
+    const [word, count = '0'] = line.split(' ', 2);
+    if (kill.at === 'item' && word === 'listed') {
+      target = 1 + Math.floor(kill.fraction * Number(count));
+      if (Number(count) === 0) return true;
+    }
+    if (word === 'item') items += 1;
+    return word === kill.at && (kill.at !== 'item' || items === target);
+  };
 }
 
 ptyTest(`${ROUNDS} SIGKILLs of the host at seeded moments, then a whole sync: nothing lost, nothing twice, both databases whole`, async (t) => {
@@ -108,7 +96,7 @@ ptyTest(`${ROUNDS} SIGKILLs of the host at seeded moments, then a whole sync: no
       }
     }
     const kill = plan(() => random.next(), round);
-    const { lines, killed } = await runChild(script, args, kill);
+    const { lines, killed } = await runUntilKilled(script, args, momentOf(kill));
     if (kill.at === 'never') t.regex(lines.at(-1) ?? '', /^done /, `the last sync: ${lines.at(-1)}`);
     if (killed) tally.killed += 1;
     else tally.completed += 1;
