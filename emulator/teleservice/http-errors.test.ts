@@ -35,7 +35,7 @@ test('fastify\'s failures in our shape: bad JSON, empty body, wrong content type
     t.is(code(answer.body), expected, `${method} ${path} ${body ?? ''}`);
     t.is<number, number>(TELESERVICE_ERRORS[expected as keyof typeof TELESERVICE_ERRORS].status, status, 'the table agrees');
   }
-  t.deepEqual(running.service.store.counts(), { challenge: 0, token: 0, professional: 0 });
+  t.deepEqual(running.service.store.counts(), { challenge: 0, token: 0, professional: 0, lot_reception: 0, lot_sequence: 0, lot_return: 0 });
 });
 
 test('over the rate limit: 429 rate-limited with Retry-After', async (t) => {

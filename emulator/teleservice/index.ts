@@ -7,6 +7,7 @@
 export {
   createTeleservice,
   DEFAULT_BODY_LIMIT,
+  DEFAULT_LOT_BODY_LIMIT,
   DEFAULT_RATE_LIMIT,
   DEFAULT_TELESERVICE_DB,
   OPENAPI_PATH,
@@ -21,3 +22,6 @@ export { revokedSerials, type CrlFailure, type CrlResult } from './crl.js';
 export { TELESERVICE_ERRORS, TeleserviceError, type ErrorBody, type TeleserviceErrorCode } from './errors.js';
 export type { PeriodAnswer, RightsAnswer, RightsQuery } from './rights.js';
 export { TELESERVICE_APPLICATION_ID, TELESERVICE_MIGRATIONS, TELESERVICE_SCHEMA_VERSION, TeleserviceStoreError, type ChallengeRow, type ProfessionalRow, type TeleserviceMigration, type TeleserviceStore, type TokenRow } from './store.js';
+export { DEFAULT_ARL_DELAY_MS, DEFAULT_RETURN_DELAY_MS, RETURNS_PAGE, type ArlAnswer, type ArlView, type LotReceipt, type LotUpload, type ReturnsAnswer } from './lot-reception.js';
+export { DEFAULT_RETURN_RULES, type ReturnCondition, type ReturnInvoiceView, type ReturnRule, type ReturnView } from './lot-returns.js';
+export type { ReceptionRow, ReturnRow } from './lot-store.js';

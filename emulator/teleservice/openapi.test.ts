@@ -6,7 +6,7 @@ import { TELESERVICE_ERRORS } from './errors.js';
 import { openApiValidator, startTeleservice } from './test-support.js';
 import { OPENAPI_PATH } from './teleservice.js';
 
-test('served at /openapi.json: OpenAPI 3.1, the three routes, bearer security on /v1/rights, the one error shape on every route', async (t) => {
+test('served at /openapi.json: OpenAPI 3.1, the six routes, bearer security on rights and lots, the one error shape on every route', async (t) => {
   const running = await startTeleservice();
   t.teardown(running.stop);
   const answer = await running.call('GET', OPENAPI_PATH);
@@ -18,12 +18,15 @@ test('served at /openapi.json: OpenAPI 3.1, the three routes, bearer security on
     components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } };
   };
   t.is(document.openapi, '3.1.0');
-  t.deepEqual(Object.keys(document.paths).sort(), ['/v1/auth/challenge', '/v1/auth/token', '/v1/rights']);
-  for (const [path, methods] of Object.entries(document.paths)) {
-    t.deepEqual(Object.keys(methods), ['post'], path);
-    t.deepEqual(Object.keys(methods.post!.responses).sort(), ['200', '4XX'], path);
+  const responses = (path: string, method: string) => Object.keys(document.paths[path]![method]!.responses).sort();
+  t.deepEqual(Object.keys(document.paths).sort(), ['/v1/auth/challenge', '/v1/auth/token', '/v1/lots', '/v1/lots/{receiptId}/arl', '/v1/returns', '/v1/rights']);
+  for (const path of ['/v1/auth/challenge', '/v1/auth/token', '/v1/rights']) t.deepEqual(responses(path, 'post'), ['200', '4XX'], path);
+  t.deepEqual(responses('/v1/lots', 'post'), ['200', '201', '4XX']);
+  t.deepEqual(responses('/v1/lots/{receiptId}/arl', 'get'), ['200', '202', '4XX']);
+  t.deepEqual(responses('/v1/returns', 'get'), ['200', '4XX']);
+  for (const [path, method] of [['/v1/rights', 'post'], ['/v1/lots', 'post'], ['/v1/lots/{receiptId}/arl', 'get'], ['/v1/returns', 'get']] as const) {
+    t.deepEqual(document.paths[path]![method]!.security, [{ bearer: [] }], path);
   }
-  t.deepEqual(document.paths['/v1/rights']!.post!.security, [{ bearer: [] }]);
   t.deepEqual(document.components.schemas.Error.properties.error.properties.code.enum, Object.keys(TELESERVICE_ERRORS));
 });
 

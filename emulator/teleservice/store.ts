@@ -50,6 +50,50 @@ export const TELESERVICE_MIGRATIONS: readonly TeleserviceMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'Lot reception: receptions with their ARL, lot numbering, NOEMIE-like returns',
+    sql: `
+      CREATE TABLE lot_reception (
+        id TEXT PRIMARY KEY,
+        lot_hash TEXT NOT NULL CHECK (length(lot_hash) = 64),
+        sender_rpps TEXT NOT NULL,
+        signer_rpps TEXT NOT NULL,
+        partner TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        lot_number INTEGER NOT NULL CHECK (lot_number BETWEEN 1 AND 999),
+        invoice_count INTEGER NOT NULL,
+        total_cents INTEGER NOT NULL,
+        amo_cents INTEGER NOT NULL,
+        received_at INTEGER NOT NULL,
+        arl_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('positive', 'negative')),
+        reason TEXT CHECK ((status = 'negative') = (reason IS NOT NULL)),
+        invoice_number INTEGER,
+        message TEXT,
+        arl BLOB NOT NULL CHECK (length(arl) = 128),
+        b2 BLOB NOT NULL,
+        signed_lot BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX lot_reception_hash ON lot_reception (lot_hash);
+      CREATE INDEX lot_reception_number ON lot_reception (partner, destination, lot_number, status);
+      CREATE TABLE lot_sequence (
+        partner TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        last_number INTEGER NOT NULL CHECK (last_number BETWEEN 1 AND 999),
+        PRIMARY KEY (partner, destination)
+      ) STRICT;
+      CREATE TABLE lot_return (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        reception_id TEXT NOT NULL UNIQUE REFERENCES lot_reception (id),
+        sender_rpps TEXT NOT NULL,
+        available_at INTEGER NOT NULL,
+        noemie BLOB NOT NULL,
+        view TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX lot_return_sender ON lot_return (sender_rpps, available_at);
+    `,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
@@ -128,7 +172,7 @@ export function migrateTeleservice(db: Database.Database, from: number, migratio
   return applied;
 }
 
-const TABLES = ['challenge', 'token', 'professional'] as const;
+const TABLES = ['challenge', 'token', 'professional', 'lot_reception', 'lot_sequence', 'lot_return'] as const;
 
 /**
  * Open (creating or migrating) the teleservice database at `file`

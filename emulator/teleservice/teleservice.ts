@@ -6,7 +6,7 @@
  * fastify and better-sqlite3 load when a teleservice is created.
  * @module
  */
-import { X509Certificate } from 'node:crypto';
+import { randomBytes as nodeRandomBytes, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +15,11 @@ import { createAuthService, DEFAULT_CHALLENGE_LIFETIME_MS, DEFAULT_LOCKOUT, DEFA
 import type { TeleserviceTrust } from './certificate.js';
 import { revokedSerials } from './crl.js';
 import { classifyError, errorBody } from './errors.js';
+import { createLotReception, DEFAULT_ARL_DELAY_MS, DEFAULT_RETURN_DELAY_MS, type LotUpload } from './lot-reception.js';
+import { DEFAULT_RETURN_RULES, type ReturnRule } from './lot-returns.js';
+import { arlSchema, lotUploadSchema, returnsSchema } from './lot-schemas.js';
+import { lotStoreOver } from './lot-store.js';
+import { createPartnerBook } from './partners.js';
 import { createRightsBook, type RightsQuery } from './rights.js';
 import { challengeSchema, rightsSchema, SHARED_SCHEMAS, tokenSchema } from './schemas.js';
 import { openTeleserviceStore, type TeleserviceStore } from './store.js';
@@ -25,6 +30,8 @@ export const OPENAPI_PATH = '/openapi.json';
 export const DEFAULT_TELESERVICE_DB = '.bifente/teleservice.db';
 /** Default largest request body: 64 KiB (a certificate and a signature are about 2 KiB). */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
+/** Default largest `POST /v1/lots` body: 2 MiB (a lot of 999 FSEs is about 640 KB of B2, 850 KB in base64). */
+export const DEFAULT_LOT_BODY_LIMIT = 2 * 1024 * 1024;
 /** Default rate limit per client address: 1,200 requests a minute (a busy practice makes a few). */
 export const DEFAULT_RATE_LIMIT: RateLimit = { max: 1200, windowMs: 60_000 };
 
@@ -59,6 +66,14 @@ export interface TeleserviceOptions {
   readonly lockout?: Partial<LockoutPolicy>;
   /** Largest body in bytes; larger gets 413. Default {@link DEFAULT_BODY_LIMIT}. */
   readonly bodyLimit?: number;
+  /** Largest `POST /v1/lots` body in bytes. Default {@link DEFAULT_LOT_BODY_LIMIT}. */
+  readonly lotBodyLimit?: number;
+  /** Delay on the clock between a lot's reception and its ARL. Default 10 minutes. */
+  readonly arlDelayMs?: number;
+  /** Delay on the clock between a lot's reception and its NOEMIE-like return. Default 1 day. */
+  readonly returnDelayMs?: number;
+  /** Rejections and warnings of the returns (README "Payment rule"). Default: closed rights reject (F0011). */
+  readonly returnRules?: readonly ReturnRule[];
   /** Default {@link DEFAULT_RATE_LIMIT}; `false` for none (load benchmarks). */
   readonly rateLimit?: RateLimit | false;
   /** Randomness of challenges and tokens (default node:crypto). */
@@ -102,6 +117,18 @@ function positive(value: number, name: string): number {
 
 const today = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
+/** The reason codes' labels (`test-vectors/b2/reason-codes.json`), looked up by code. */
+function reasonLabels(): (code: string) => string {
+  const file = JSON.parse(readFileSync(join(PKI_DIR, '../b2/reason-codes.json'), 'utf8')) as { codes: { code: string; label: string }[] };
+  const labels = new Map(file.codes.map((c) => [c.code, c.label]));
+  return (code) => labels.get(code) ?? code;
+}
+
+function nonNegative(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number of ms, not ${value}`);
+  return value;
+}
+
 /**
  * Build a teleservice: open the store (migrating it), read the trust
  * anchors and personas, and register the routes (README "Routes").
@@ -123,6 +150,7 @@ export async function createTeleservice(options: TeleserviceOptions = {}): Promi
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const database = options.database ?? DEFAULT_TELESERVICE_DB;
   if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+  const randomBytes = options.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
   const store = await openTeleserviceStore(database);
   try {
     const auth = createAuthService({
@@ -132,15 +160,42 @@ export async function createTeleservice(options: TeleserviceOptions = {}): Promi
       lockout,
       tokenLifetimeMs: positive(options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, 'tokenLifetimeMs'),
       challengeLifetimeMs: positive(options.challengeLifetimeMs ?? DEFAULT_CHALLENGE_LIFETIME_MS, 'challengeLifetimeMs'),
-      ...(options.randomBytes === undefined ? {} : { randomBytes: options.randomBytes }),
+      randomBytes,
     });
     const rights = createRightsBook(personas.patients, personas.doctors);
+    const lots = createLotReception({
+      store,
+      lots: lotStoreOver(store.db),
+      trust,
+      partners: createPartnerBook(personas.doctors, personas.patients),
+      now,
+      randomBytes,
+      arlDelayMs: nonNegative(options.arlDelayMs ?? DEFAULT_ARL_DELAY_MS, 'arlDelayMs'),
+      returnDelayMs: nonNegative(options.returnDelayMs ?? DEFAULT_RETURN_DELAY_MS, 'returnDelayMs'),
+      returnRules: options.returnRules ?? DEFAULT_RETURN_RULES,
+      label: reasonLabels(),
+    });
+    const lotBodyLimit = positive(options.lotBodyLimit ?? DEFAULT_LOT_BODY_LIMIT, 'lotBodyLimit');
     const app = await buildApp({ bodyLimit, rateLimit, log });
     app.post('/v1/auth/challenge', { schema: challengeSchema }, async (request) => auth.challenge(request.body as { rpps?: string; certificate?: string }));
     app.post('/v1/auth/token', { schema: tokenSchema }, async (request) => auth.token(request.body as { challengeId: string; signature: string; certificate: string }));
     app.post('/v1/rights', { schema: rightsSchema }, async (request) => {
       auth.bearer(request.headers.authorization);
       return rights.lookup(request.body as RightsQuery, today(now()));
+    });
+    app.post('/v1/lots', { schema: lotUploadSchema, bodyLimit: lotBodyLimit }, async (request, reply) => {
+      const sender = auth.bearer(request.headers.authorization).rpps;
+      const { created, receipt } = lots.receive(sender, request.body as LotUpload);
+      return reply.code(created ? 201 : 200).send(receipt);
+    });
+    app.get('/v1/lots/:receiptId/arl', { schema: arlSchema }, async (request, reply) => {
+      const sender = auth.bearer(request.headers.authorization).rpps;
+      const answer = lots.arl(sender, (request.params as { receiptId: string }).receiptId);
+      return reply.code(answer.status).send(answer.body);
+    });
+    app.get('/v1/returns', { schema: returnsSchema }, async (request) => {
+      const sender = auth.bearer(request.headers.authorization).rpps;
+      return lots.returns(sender, Number((request.query as { since?: string }).since ?? '0'));
     });
     await app.ready();
     return {

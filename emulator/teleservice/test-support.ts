@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { b2FromLot, encodeB2File, encodeFse, encodeLot, encodeSecuredFse, encodeSignedLot, hex, makeLot, sha256, type Fse, type SecuredFse, type SignedLot } from '../../protocol/index.js';
 import { PKI_DIR } from '../personas/index.js';
 import { virtualClock, type VirtualClock } from '../timing/clock.js';
 import { createTeleservice, OPENAPI_PATH, type Teleservice, type TeleserviceOptions } from './teleservice.js';
@@ -44,13 +45,15 @@ export function openApiValidator(document: Record<string, unknown>): (method: st
   const pointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
   return (method, path, status, body) => {
     const paths = document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
-    const route = paths[path]?.[method.toLowerCase()];
+    // A templated path (`/v1/lots/{receiptId}/arl`) matches any one segment per parameter.
+    const template = path in paths ? path : Object.keys(paths).find((p) => new RegExp(`^${p.replace(/\{[^/]+\}/g, '[^/]+')}$`).test(path));
+    const route = template === undefined ? undefined : paths[template]?.[method.toLowerCase()];
     // The document does not describe itself; unknown routes answer the one error shape.
     if (route === undefined && method === 'GET' && path === OPENAPI_PATH && status === 200) return typeof body === 'object' && body !== null && 'openapi' in body ? undefined : 'not an OpenAPI document';
     if (route === undefined && status < 400) return `${method} ${path} is not documented yet answered ${status}`;
     const key = route === undefined ? undefined : String(status) in route.responses ? String(status) : `${String(status)[0]}XX` in route.responses ? `${String(status)[0]}XX` : undefined;
     if (route !== undefined && key === undefined) return `${method} ${path} does not document status ${status}`;
-    const ref = route === undefined ? 'openapi.json#/components/schemas/Error' : `openapi.json#/paths/${pointer(path)}/${method.toLowerCase()}/responses/${key}/content/application~1json/schema`;
+    const ref = route === undefined ? 'openapi.json#/components/schemas/Error' : `openapi.json#/paths/${pointer(template!)}/${method.toLowerCase()}/responses/${key}/content/application~1json/schema`;
     if (!cache.has(ref)) cache.set(ref, ajv.compile({ $ref: ref }));
     const validate = cache.get(ref)!;
     return validate(body) ? undefined : `${method} ${path} ${status}: ${ajv.errorsText(validate.errors)}`;
@@ -112,3 +115,73 @@ export async function bearer(running: Running, doctorId = 'dr-benali'): Promise<
   if (answer.status !== 200) throw new Error(`login failed: ${JSON.stringify(answer.body)}`);
   return { authorization: `Bearer ${(answer.body as { token: string }).token}` };
 }
+
+/** A secured FSE of the protocol vectors (mode S: FONTAINE, caisse 751, dr-moreau replacing dr-rousseau), the base of the tests' lots. */
+const BASE_FSE: Fse = (() => {
+  const vectors = JSON.parse(readFileSync(join(PKI_DIR, '../protocol/fse.json'), 'utf8')) as { securedFse: { value: { fse: unknown } }[] };
+  const bytes = new Set(['signature', 'certificate', 'digest']);
+  return JSON.parse(JSON.stringify(vectors.securedFse[0]!.value.fse), (k, v: unknown) => (bytes.has(k) && typeof v === 'string' ? hex(v) : v)) as Fse;
+})();
+
+/** The doctors a test lot may come from: the vector's substitute, or a doctor billing under their own first situation. */
+const OWN_SITUATION: Readonly<Record<string, { rpps: string; name: string; billingNumber: string }>> = {
+  'dr-benali': { rpps: '99900000037', name: 'AMINA BENALI', billingNumber: '751000043' },
+  'dr-garnier': { rpps: '99900000078', name: 'PAUL GARNIER', billingNumber: '331000307' },
+};
+
+/** What a test lot is made of. */
+export interface TestLotOptions {
+  /** Signing doctor: `dr-moreau` (the vector's substitute, partner dr-rousseau's 741000038) or a key of OWN_SITUATION. Default dr-moreau. */
+  readonly signer?: string;
+  readonly lotNumber?: number;
+  /** Invoice numbers, ascending. Default [1, 2]. */
+  readonly invoices?: readonly number[];
+  /** The lot's creation time (another content under the same number). Default 2026-11-23T12:30:00+01:00. */
+  readonly createdAt?: string;
+  /** Closed rights on these invoices (the return rule). */
+  readonly rightsClosed?: readonly number[];
+}
+
+/** A signed lot built from real secured FSEs signed with the test PKI keys, its B2 file, and their parts. */
+export interface TestLot {
+  readonly signed: SignedLot;
+  readonly signedLot: Uint8Array;
+  readonly b2: Uint8Array;
+  readonly secured: readonly SecuredFse[];
+}
+
+const vitaleKeys = (() => {
+  const base = join(PKI_DIR, 'vitale', 'pt-c2s-card');
+  const key = createPrivateKey(readFileSync(`${base}.key.pem`, 'utf8'));
+  return { certificate: new Uint8Array(new X509Certificate(readFileSync(`${base}.cert.pem`)).raw), sign: (data: Uint8Array) => new Uint8Array(sign('sha256', data, key)) };
+})();
+
+/** Build a test lot (README "Lot reception": the tests' material). */
+export function testLot(options: TestLotOptions = {}): TestLot {
+  const signer = options.signer ?? 'dr-moreau';
+  const cps = doctorKeys(signer, 'sign');
+  const own = OWN_SITUATION[signer];
+  const professional = own === undefined ? BASE_FSE.professional : { ...BASE_FSE.professional, id: own.rpps, name: own.name, billingNumber: own.billingNumber, situationIndex: 0, replaced: undefined };
+  const secured = (options.invoices ?? [1, 2]).map((invoiceNumber): SecuredFse => {
+    const { replaced: _replaced, ...withoutReplaced } = professional;
+    const fse = { ...BASE_FSE, invoiceNumber, professional: professional.replaced === undefined ? withoutReplaced : professional, coverage: { ...BASE_FSE.coverage, rightsValid: !(options.rightsClosed ?? []).includes(invoiceNumber) } } as Fse;
+    const data = encodeFse(fse);
+    return { fse, vitale: { signature: vitaleKeys.sign(data), certificate: vitaleKeys.certificate }, cps: { signature: cps.sign(data), certificate: cps.certificate } };
+  });
+  const lot = makeLot({
+    destination: '751',
+    lotNumber: options.lotNumber ?? 1,
+    createdAt: options.createdAt ?? '2026-11-23T12:30:00+01:00',
+    deviceAgreement: 'BFT-TLA-0001',
+    portable: true,
+    fses: secured.map((s) => ({ invoiceNumber: s.fse.invoiceNumber, digest: sha256(encodeSecuredFse(s)), securing: s.fse.securing, totalCents: s.fse.totals.totalCents, amoCents: s.fse.totals.amoCents })),
+  });
+  if (!lot.ok) throw new Error(`test lot: ${lot.error.message}`);
+  const signed: SignedLot = { lot: lot.value, cps: { signature: cps.sign(encodeLot(lot.value)), certificate: cps.certificate } };
+  const file = b2FromLot(signed, secured, { softwareAgreement: 'BFT-HOST-01' });
+  if (!file.ok) throw new Error(`test B2: ${file.error.path}: ${file.error.message}`);
+  return { signed, signedLot: encodeSignedLot(signed), b2: encodeB2File(file.value), secured };
+}
+
+/** The `POST /v1/lots` body of a test lot. */
+export const lotBody = (lot: Pick<TestLot, 'b2' | 'signedLot'>): { b2: string; signedLot: string } => ({ b2: b64(lot.b2), signedLot: b64(lot.signedLot) });
