@@ -22,12 +22,27 @@ export interface BenchCase {
   readonly bytesPerCall?: number;
   /** The figure the issue asks for, in `unit`. */
   readonly target?: number;
-  readonly fn: () => unknown;
+  /** One batch of `opsPerCall` operations, timed by tinybench. */
+  readonly fn?: () => unknown;
+  /**
+   * Instead of `fn`: the case measures itself (a load generator in another
+   * process that reports its own rate and latency, e.g. autocannon) and
+   * returns the figure in `unit` with its latencies.
+   */
+  readonly measure?: () => Promise<SelfMeasured>;
   /** Prepared before the measurement (servers, connections), undone after. */
   readonly setup?: () => Promise<void>;
   readonly teardown?: () => Promise<void>;
   /** Why the case cannot run on this machine: it is reported, not measured. */
   readonly skip?: () => string | undefined;
+}
+
+/** A figure a case measured itself (see {@link BenchCase.measure}). */
+export interface SelfMeasured {
+  readonly value: number;
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
 }
 
 /** A ratio of two cases' figures that a bench file asks to report (a ratio survives noise). */
@@ -68,6 +83,26 @@ function findBenchFiles(dir: string): string[] {
 
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
+/** Time `c.fn` with tinybench: the figure in `c.unit` and one operation's latencies. */
+async function timed(c: BenchCase): Promise<SelfMeasured & { rmePercent: number }> {
+  if (c.fn === undefined) throw new Error(`bench ${c.name} has neither fn nor measure`);
+  const bench = new Bench({ time: 1000, warmupTime: 200 });
+  bench.add(c.name, c.fn);
+  await bench.run();
+  const r = bench.tasks[0]?.result;
+  if (r === undefined || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) {
+    throw new Error(`bench ${c.name} did not complete (${r?.state ?? 'no result'})`);
+  }
+  const callsPerSecond = r.throughput.mean;
+  return {
+    value: c.unit === 'MB/s' ? (callsPerSecond * (c.bytesPerCall ?? 0)) / 1e6 : callsPerSecond * c.opsPerCall,
+    rmePercent: Math.round(r.throughput.rme * 100) / 100,
+    samples: r.latency.samplesCount,
+    p50Ms: r.latency.p50 / c.opsPerCall,
+    p99Ms: r.latency.p99 / c.opsPerCall,
+  };
+}
+
 async function main(): Promise<void> {
   const listOnly = process.argv[2] === '--list';
   const filter = listOnly ? '' : (process.argv[2] ?? '');
@@ -88,31 +123,24 @@ async function main(): Promise<void> {
         skipped.push({ name: c.name, why });
         continue;
       }
-      const bench = new Bench({ time: 1000, warmupTime: 200 });
-      bench.add(c.name, c.fn);
       await c.setup?.();
+      let measured: SelfMeasured & { rmePercent: number };
       try {
-        await bench.run();
+        measured = c.measure === undefined ? await timed(c) : { ...(await c.measure()), rmePercent: 0 };
       } finally {
         await c.teardown?.();
       }
-      const r = bench.tasks[0]?.result;
-      if (r === undefined || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) {
-        throw new Error(`bench ${c.name} did not complete (${r?.state ?? 'no result'})`);
-      }
-      const callsPerSecond = r.throughput.mean;
-      const value = c.unit === 'MB/s' ? (callsPerSecond * (c.bytesPerCall ?? 0)) / 1e6 : callsPerSecond * c.opsPerCall;
       results.push({
         name: c.name,
         file: relative(ROOT, file),
         unit: c.unit,
-        value: Math.round(value * 10) / 10,
+        value: Math.round(measured.value * 10) / 10,
         target: c.target ?? null,
-        met: c.target === undefined ? null : value >= c.target,
-        rmePercent: Math.round(r.throughput.rme * 100) / 100,
-        samples: r.latency.samplesCount,
-        p50Ms: round3(r.latency.p50 / c.opsPerCall),
-        p99Ms: round3(r.latency.p99 / c.opsPerCall),
+        met: c.target === undefined ? null : measured.value >= c.target,
+        rmePercent: measured.rmePercent,
+        samples: measured.samples,
+        p50Ms: round3(measured.p50Ms),
+        p99Ms: round3(measured.p99Ms),
       });
     }
   }

@@ -2,8 +2,8 @@
  * Teleservice load figures (issue 7): rights lookups driven by autocannon
  * from a SECOND process (`teleservice-load-client.mjs`, forked once, IPC)
  * against the teleservice on loopback, next to the same load against a
- * bare fastify route in the same run (the ratio survives noise; autocannon's
- * own p99 is printed on stderr; the client lives in `bench/`), and lot uploads with full checks
+ * bare fastify route in the same run (the ratio survives noise; the figures
+ * and latencies are autocannon's own; the client lives in `bench/`), and lot uploads with full checks
  * (signature, chain, CRL, B2 match, numbering, SQLite transaction) sent one
  * at a time over loopback from this process.
  * @module
@@ -11,19 +11,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bearer, lotBody, startTeleservice, testLot, type Running } from './test-support.js';
-import type { BenchCase, BenchRatio } from '../../bench/run.js';
-
-const AMOUNT = 6000;
+import type { BenchCase, BenchRatio, SelfMeasured } from '../../bench/run.js';
 
 const CONNECTIONS = 16;
+/** Seconds of load per case, after a one-second warm-up run. */
+const DURATION_S = 5;
 const QUERY = JSON.stringify({ nir: '290059934104582', birthDate: '1990-05-05', birthRank: 1 });
 
-type LoadResult = { requests: number; errors: number; non2xx: number; rps: number; p99Ms: number; error?: string };
+type LoadResult = { requests: number; errors: number; non2xx: number; rps: number; p50Ms: number; p99Ms: number; error?: string };
 
 let client: ChildProcess | undefined;
 let running: Running | undefined;
 let bare: { url: string; close: () => Promise<void> } | undefined;
-const last: Record<string, LoadResult> = {};
 let rightsHeaders: Record<string, string> = {};
 
 function startClient(): void {
@@ -34,26 +33,25 @@ function stopClient(): void {
   client = undefined;
 }
 
-function load(name: string, url: string, headers: Record<string, string>, run: { amount: number } | { duration: number } = { amount: AMOUNT }): Promise<void> {
+function load(name: string, url: string, headers: Record<string, string>, duration: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     client!.once('message', (r: LoadResult) => {
       if (r.error !== undefined || r.errors > 0 || r.non2xx > 0) return reject(new Error(`${name}: ${JSON.stringify(r)}`));
-      last[name] = r;
-      resolve();
+      resolve(r);
     });
-    client!.send({ url, method: 'POST', headers, body: QUERY, ...run, connections: CONNECTIONS });
+    client!.send({ url, method: 'POST', headers, body: QUERY, duration, connections: CONNECTIONS });
   });
 }
 
 /**
- * autocannon ends an `amount` run on its next whole-second sample, so the
- * timed figure is a lower bound; a 5-second run after the measurement
- * gives autocannon's own rate (requests / duration) and p99, printed.
+ * autocannon measures itself (bench/run.ts `measure`): a warm-up second,
+ * then {@link DURATION_S} seconds whose rate is requests / measured
+ * duration and whose latencies are autocannon's own.
  */
-async function report(name: string, url: string, headers: Record<string, string>): Promise<void> {
-  await load(name, url, headers, { duration: 5 });
-  const r = last[name]!;
-  process.stderr.write(`${name}: autocannon 5 s: ${Math.round(r.rps)} req/s, p99 ${r.p99Ms} ms\n`);
+async function measureLoad(name: string, url: string, headers: Record<string, string>): Promise<SelfMeasured> {
+  await load(name, url, headers, 1);
+  const r = await load(name, url, headers, DURATION_S);
+  return { value: r.rps, samples: r.requests, p50Ms: r.p50Ms, p99Ms: r.p99Ms };
 }
 
 const RIGHTS = 'teleservice load: rights lookups, autocannon in a second process (16 connections)';
@@ -70,7 +68,7 @@ export const benches: BenchCase[] = [
   {
     name: RIGHTS,
     unit: 'ops/s',
-    opsPerCall: AMOUNT,
+    opsPerCall: 1,
     target: 2000,
     setup: async () => {
       running = await startTeleservice({ database: ':memory:' });
@@ -78,16 +76,15 @@ export const benches: BenchCase[] = [
       startClient();
     },
     teardown: async () => {
-      await report(RIGHTS, `${running!.url}/v1/rights`, rightsHeaders);
       stopClient();
       await running?.stop();
     },
-    fn: async () => load(RIGHTS, `${running!.url}/v1/rights`, rightsHeaders),
+    measure: () => measureLoad(RIGHTS, `${running!.url}/v1/rights`, rightsHeaders),
   },
   {
     name: HELLO,
     unit: 'ops/s',
-    opsPerCall: AMOUNT,
+    opsPerCall: 1,
     setup: async () => {
       const { default: fastify } = await import('fastify');
       const app = fastify();
@@ -96,11 +93,10 @@ export const benches: BenchCase[] = [
       startClient();
     },
     teardown: async () => {
-      await report(HELLO, `${bare!.url}/hello`, { 'content-type': 'application/json' });
       stopClient();
       await bare?.close();
     },
-    fn: async () => load(HELLO, `${bare!.url}/hello`, { 'content-type': 'application/json' }),
+    measure: () => measureLoad(HELLO, `${bare!.url}/hello`, { 'content-type': 'application/json' }),
   },
   {
     name: LOTS,
