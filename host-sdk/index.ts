@@ -22,3 +22,8 @@ export { isTeleserviceClientError, TeleserviceClientError, type TeleserviceClien
 export { backoffDelay, createRetrier, timerSleep, type Retrier, type RetryPolicy, type Sleep } from './teleservice/retry.js';
 export { lookupRights, type LookupRightsOptions, type RightsAnswer, type RightsLookup, type RightsRequest } from './rights/lookup-rights.js';
 export type { CachedRights, RightsKey, RightsTable } from './database/rights-table.js';
+export { uploadLots, lotUploadBody } from './upload/upload-lots.js';
+export { followAcknowledgements } from './upload/follow-acknowledgements.js';
+export { rebuildRejectedLots, REBUILDABLE_REASONS, hostLocalTime } from './upload/rebuild-lots.js';
+export type * from './upload/upload-types.js';
+export type { InvoiceReturnRecord, NewBuiltLot, NewInvoiceReturn, NewUpload, RecordedArl, UploadRecord, UploadTable } from './database/upload-table.js';

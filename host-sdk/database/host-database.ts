@@ -6,9 +6,11 @@
  * @module
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { nextLotState, type LotState, type LotStateChange, type LotTransition } from '../lots/lot-state.js';
+import type { LotState, LotStateChange, LotTransition } from '../lots/lot-state.js';
+import { applyLotState } from './lot-state-store.js';
 import { fromSqlite, HostDatabaseError } from './host-database-error.js';
 import { createRightsTable, type RightsTable } from './rights-table.js';
+import { createUploadTable, type UploadTable } from './upload-table.js';
 import type {
   ConflictRecord,
   HostFse,
@@ -69,7 +71,7 @@ export interface HostDatabase {
   listFses(filter?: HostListFilter): HostFse[];
   /** The lot the host holds from this terminal with this digest, if any. */
   lotByDigest(serial: string, digest: Uint8Array): HostLot | undefined;
-  /** The lots held from this terminal under this destination and number (several only after the 999 → 1 wrap). */
+  /** The lots the terminal signed under this destination and number (several only after the 999 → 1 wrap); the host's own rebuilt lots are not the terminal's numbering and are left out. */
   lotsNumbered(serial: string, destination: string, lotNumber: number): HostLot[];
   /** Store a fetched lot with its verdict, its FSEs, its first state and a journal line, in one transaction. */
   storeLot(lot: NewHostLot, syncId: number): HostLot;
@@ -96,6 +98,8 @@ export interface HostDatabase {
   journalOf(syncId: number): JournalEntry[];
   /** The rights lookup cache (schema version 2). */
   readonly rights: RightsTable;
+  /** Lot uploads, ARLs, returns and host-built lots (schema version 2). */
+  readonly uploads: UploadTable;
   /** Close the connection (idempotent); later calls throw `closed`. */
   close(): void;
 }
@@ -258,7 +262,8 @@ export function createHostDatabase(db: BetterSqlite3.Database, path: string, clo
       return row === undefined ? undefined : lotOf(row);
     }),
     lotsNumbered: (serial, destination, lotNumber) => run('reading lots', () =>
-      all(`SELECT ${LOT_COLUMNS} FROM lot WHERE terminal_serial = ? AND destination = ? AND lot_number = ? ORDER BY id`, serial, destination, lotNumber).map(lotOf),
+      all(`SELECT ${LOT_COLUMNS} FROM lot WHERE terminal_serial = ? AND destination = ? AND lot_number = ?
+        AND NOT EXISTS (SELECT 1 FROM lot_state_change c WHERE c.lot_id = lot.id AND c.state = 'built') ORDER BY id`, serial, destination, lotNumber).map(lotOf),
     ),
     storeLot(lot, syncId) {
       return tx('storing a lot', () => {
@@ -282,16 +287,7 @@ export function createHostDatabase(db: BetterSqlite3.Database, path: string, clo
     lotHistory: (lotId) => run('reading a lot history', () =>
       all('SELECT state, reason, at FROM lot_state_change WHERE lot_id = ? ORDER BY id', lotId).map((r) => ({ state: r['state'] as LotState, ...opt('reason', r['reason'] as string | null), at: num(r['at']) })),
     ),
-    changeLotState(lotId, change, at) {
-      return tx(`changing the state of lot ${lotId}`, () => {
-        const current = must(one('SELECT state FROM lot WHERE id = ?', lotId), (r) => r['state'] as LotState, `lot ${lotId}`);
-        const next = nextLotState(current, change);
-        if (!next.ok) return next;
-        exec('UPDATE lot SET state = ? WHERE id = ?', next.state, lotId);
-        exec('INSERT INTO lot_state_change (lot_id, state, reason, at) VALUES (?, ?, ?, ?)', lotId, next.state, next.reason ?? null, at);
-        return next;
-      });
-    },
+    changeLotState: (lotId, change, at) => tx(`changing the state of lot ${lotId}`, () => applyLotState(db, path, lotId, change, at)),
     recordConflict(conflict, syncId) {
       return tx('recording a conflict', () => {
         exec(
@@ -354,6 +350,7 @@ export function createHostDatabase(db: BetterSqlite3.Database, path: string, clo
       })),
     ),
     rights: createRightsTable(db, run),
+    uploads: createUploadTable(db, run, tx),
     close() {
       if (closed) return;
       closed = true;

@@ -131,21 +131,40 @@ export const HOST_MIGRATIONS: readonly HostMigration[] = [
       ) STRICT, WITHOUT ROWID;
       CREATE TABLE lot_upload (
         lot_id INTEGER PRIMARY KEY REFERENCES lot (id),
-        receipt TEXT NOT NULL,
+        receipt_id TEXT NOT NULL UNIQUE,
+        receipt TEXT NOT NULL CHECK (json_valid(receipt)),
+        partner TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        lot_number INTEGER NOT NULL CHECK (lot_number BETWEEN 1 AND 999),
+        received_at INTEGER NOT NULL,
         sent_at INTEGER NOT NULL,
         attempts INTEGER NOT NULL CHECK (attempts >= 1),
         arl BLOB,
+        arl_status TEXT CHECK (arl_status IN ('positive', 'negative')),
+        arl_reason TEXT,
+        arl_label TEXT,
+        arl_message TEXT,
         arl_at INTEGER,
-        CHECK ((arl IS NULL) = (arl_at IS NULL))
+        CHECK ((arl IS NULL) = (arl_at IS NULL) AND (arl IS NULL) = (arl_status IS NULL)),
+        CHECK ((arl_status = 'negative') = (arl_reason IS NOT NULL))
       ) STRICT;
+      CREATE INDEX lot_upload_by_pair ON lot_upload (partner, destination, arl_status, received_at);
       CREATE TABLE invoice_return (
         fse_id INTEGER NOT NULL REFERENCES fse (id),
         lot_id INTEGER NOT NULL REFERENCES lot (id),
+        return_id INTEGER NOT NULL,
         outcome TEXT NOT NULL CHECK (outcome IN ('paid', 'rejected')),
         paid_cents INTEGER NOT NULL CHECK (paid_cents >= 0),
+        paid_on TEXT,
         codes TEXT NOT NULL CHECK (json_valid(codes)),
         at INTEGER NOT NULL,
-        PRIMARY KEY (fse_id, lot_id)
+        PRIMARY KEY (fse_id, lot_id),
+        CHECK ((outcome = 'paid') = (paid_on IS NOT NULL))
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE returns_cursor (
+        teleservice TEXT PRIMARY KEY,
+        since INTEGER NOT NULL CHECK (since >= 0),
+        at INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
     `,
   },
