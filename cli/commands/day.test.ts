@@ -1,5 +1,6 @@
 // `bifente day` end to end: the firmware on the emulator's cards, a store in
-// a temporary folder, the host stand-in over the in-memory link.
+// a temporary folder, the host SDK over the in-memory link, the teleservice
+// in process on loopback: upload, ARLs (one negative, rebuilt), returns.
 import test from 'ava';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { loadDoctors } from '../../emulator/index.js';
 import { parseSignedLot } from '../../protocol/index.js';
 import { euros } from '../../terminal/index.js';
 import type { DayReport } from '../day/index.js';
+import { tagProblems } from '../day/test-support.js';
 import { runCli } from '../test-support.js';
 
 const tempOut = (): string => mkdtempSync(join(tmpdir(), 'bifente-day-'));
@@ -44,14 +46,38 @@ test('a day runs: the summary agrees with report.json, every signature verified,
   t.is(host.freed, totals.fses + report.lots.length);
   t.is(host.remaining, 0);
 
+  const allLots = [...report.yesterday.lots, ...report.lots, ...report.rebuiltLots];
   const files = readdirSync(join(out, 'lots')).sort();
-  t.deepEqual(files, report.lots.map((l) => l.file.replace('lots/', '')).sort());
-  for (const lot of report.lots) {
+  t.deepEqual(files, allLots.map((l) => l.file.replace('lots/', '')).sort());
+  for (const lot of allLots) {
     const parsed = parseSignedLot(new Uint8Array(readFileSync(join(out, lot.file))));
     t.true(parsed.ok && parsed.value.lot.destination === lot.destination && parsed.value.lot.lotNumber === lot.number && parsed.value.lot.portable, lot.file);
   }
+
+  // The teleservice: yesterday's spare-terminal lot took 001 of its destination, so today's 001 there is refused
+  // (L0005), its FSEs rebuilt into 002 by the PC, accepted; every other lot accepted; the returns came.
+  const [spare] = report.yesterday.lots;
+  t.is(report.yesterday.lots.length, 1);
+  t.like(spare, { number: 1, state: 'paid' });
+  const refused = report.lots.filter((l) => l.state === 'arl-negative');
+  t.deepEqual(refused.map((l) => [l.destination, l.number]), [[spare!.destination, 1]]);
+  t.regex(refused[0]!.arlReason!, /^L0005/);
+  t.true(report.lots.every((l) => l === refused[0] || l.state === 'paid'), 'every other lot paid');
+  t.deepEqual(report.rebuiltLots.map((l) => [l.destination, l.number, l.fses, l.state]), [[spare!.destination, 2, refused[0]!.fses, 'paid']]);
+  t.deepEqual(report.pending, []);
+  t.is(report.returns.paidInvoices + report.returns.rejectedInvoices, totals.fses + 1, "every FSE of today and yesterday's in a return");
+  t.true(run.out.includes('ARL NEGATIF lot ') && run.out.includes('L0005'));
+  t.regex(run.out, /Retours +\d+ FSE payees/);
+  t.true(report.rights.some((r) => r.source === 'cache') && report.rights.some((r) => r.source === 'live'), 'rights live and from the cache');
+  t.true(report.rights.some((r) => !r.open), 'the expired rights seen before the visit');
+
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  t.deepEqual(tagProblems(html), []);
+  for (const lot of allLots) t.true(html.includes(`${lot.destination}-${String(lot.number).padStart(3, '0')}`));
+  t.true(html.includes('ARL negatif L0005'));
+
   const pin = (await loadDoctors()).find((d) => d.id === report.doctor.id)!.pin;
-  t.false(JSON.stringify(report).includes(pin) || run.out.includes(pin), 'the PIN is in neither the report nor the output');
+  t.false(JSON.stringify(report).includes(pin) || run.out.includes(pin) || html.includes(pin), 'the PIN is in neither the reports nor the output');
   t.regex(run.out, /Duree +\d+\.\d\d s/, 'the time taken is in the summary, not in report.json');
 });
 
@@ -61,6 +87,7 @@ test('the same seed gives the same day (report.json byte for byte); another seed
   t.is((await runCli('day', '--seed', '3', '--out', b, '--quiet')).code, 0);
   t.is((await runCli('day', '--seed', '4', '--out', c, '--quiet', '--visits', '12')).code, 0);
   t.is(readFileSync(join(a, 'report.json'), 'utf8'), readFileSync(join(b, 'report.json'), 'utf8'));
+  t.is(readFileSync(join(a, 'report.html'), 'utf8'), readFileSync(join(b, 'report.html'), 'utf8'));
   const other = reportOf(c);
   t.is(other.totals.visits, 12);
   t.notDeepEqual(other.visits.map((v) => v.patientId), reportOf(a).visits.map((v) => v.patientId));

@@ -1,8 +1,10 @@
 /**
- * `bifente day`: a full emulated home-visit day in seconds (issue 6 "npm
- * start: a home-visit day"), what `npm start` runs. Progress lines as the
- * day goes, a summary at the end; the store, the signed lots and
- * `report.json` in the output folder. The same seed gives the same day.
+ * `bifente day`: a full emulated home-visit day in seconds (issues 6 and 7
+ * "npm start"), what `npm start` runs: the visits, the sync with the PC,
+ * the lots sent to the teleservice (in process), the ARLs (one negative and
+ * corrected), the returns. Progress lines as the day goes, a summary at the
+ * end; the databases, the signed lots, `report.json` and `report.html` in
+ * the output folder. The same seed gives the same day.
  * @module
  */
 import { isIsoDate } from '../../protocol/index.js';
@@ -13,17 +15,21 @@ import { DEFAULT_DOCTOR, runDay, summaryText, UnexpectedScreen, VISITS_RANGE } f
 const USAGE = [
   'Usage: bifente day [--seed <n>] [--out <dir>] [--visits <n>] [--doctor <id>] [--date <YYYY-MM-DD>] [--quiet]',
   '',
-  'Runs an emulated home-visit day: the terminal boots, the doctor\'s CPS goes in',
-  '(a wrong PIN, then the right one), 12 to 20 visits are captured and secured with',
-  'the emulated cartes Vitale, then at the practice the lots are signed and a host',
-  'stand-in fetches, verifies and acknowledges everything over an in-memory link.',
+  'Runs an emulated home-visit day to the last acknowledgement: the evening before, one',
+  'visit on the practice\'s spare terminal, its lot sent; in the morning the PC looks up',
+  'rights with the CPS; the terminal boots, the CPS goes in (a wrong PIN, then the right',
+  'one), 12 to 20 visits are captured and secured with the emulated cartes Vitale; at the',
+  'practice the lots are signed, the PC syncs, verifies and acknowledges them, sends them',
+  'to the teleservice (started in process), follows the ARLs (one lot refused for a',
+  'number the spare terminal took, rebuilt and sent again) and, the next day, the returns.',
   '',
   '  --seed <n>       the day drawn (default 1); the same seed gives the same day',
-  '  --out <dir>      where terminal.db, lots/ and report.json go (default out/day-<seed>)',
+  '  --out <dir>      where the databases, lots/, report.json and report.html go (default out/day-<seed>)',
   `  --visits <n>     number of visits, ${VISITS_RANGE.min}-${VISITS_RANGE.max} (default: drawn from the seed)`,
   `  --doctor <id>    the CPS persona (default ${DEFAULT_DOCTOR})`,
   '  --date <date>    the day of the acts (default 2026-03-16), starting 08:30 Paris time',
   '  --quiet          the summary only',
+  '  --json           report.json on stdout instead of the summary',
 ].join('\n');
 
 function wholeNumber(text: string | undefined, name: string, fallback: number | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -36,7 +42,7 @@ function wholeNumber(text: string | undefined, name: string, fallback: number | 
 /** `bifente day`. */
 export const dayCommand: Command = {
   name: 'day',
-  summary: 'run an emulated home-visit day: visits, FSEs, lots, transfer to the PC',
+  summary: 'run an emulated home-visit day: visits, FSEs, lots, sync, upload, ARLs, returns',
   usage: USAGE,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
@@ -61,11 +67,11 @@ export const dayCommand: Command = {
         date: values.date,
         ...(visits === undefined ? {} : { visits }),
         progress: (line) => {
-          if (!values.quiet) io.out(`${line}\n`);
+          if (!values.quiet && !values.json) io.out(`${line}\n`);
         },
       });
       if (values.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-      else io.out(`${summaryText(report, performance.now() - started)}Ecrit dans ${outDir}/ : terminal.db, lots/, report.json\n`);
+      else io.out(`${summaryText(report, performance.now() - started)}Ecrit dans ${outDir}/ : report.html, report.json, lots/, terminal.db, host.db, teleservice.db\n`);
       return report.host.failures.length === 0 ? EXIT.ok : EXIT.invalid;
     } catch (error) {
       if (error instanceof RangeError) {

@@ -1,45 +1,67 @@
 /**
- * An emulated home-visit day (issue 6 "npm start: a home-visit day"): the
- * terminal boots, the doctor's CPS goes in (one wrong PIN, then the right
- * one, the situation chosen), the visits of the seeded plan are captured,
- * secured and stored, and back at the practice the lots are signed and the
- * host stand-in fetches, verifies and acknowledges everything, over an
- * in-memory link. The robot drives the firmware with keys on a
- * `SimulatedClock`; the store, the lots and `report.json` land in the
- * output folder.
+ * An emulated home-visit day, to the last acknowledgement (issue 6 "npm
+ * start: a home-visit day", issue 7 "npm start: the whole day"):
  *
- * OURS: the day's timeline (start 08:30 Paris, the RTC running 5-90 s slow
- * until the host sets it, 20 minutes back to the practice), the device's
- * identity, the local fund of degraded FSEs, wiping the output folder's
- * store, cards and lots at the start so that one seed gives one day.
+ * 1. **The day before** (OURS, the cause of the rejected lot): the doctor's
+ *    own terminal was at the repairer's, so she used the practice's spare
+ *    terminal for one evening visit to a patient she sees again today. Its
+ *    lot to that patient's fund got number 001 (every terminal numbers its
+ *    lots from 001 per destination), the PC sent it, the ARL was positive.
+ * 2. **The morning**, at the PC: the CPS in the PC reader authenticates to
+ *    the teleservice; rights looked up before the visits that need it
+ *    (live, or from the host's cache for yesterday's patient).
+ * 3. **The round** on her own terminal: boot, a wrong PIN then the right
+ *    one, the visits, lots signed, and the PC syncs (host SDK `syncTerminal`:
+ *    verify, store, acknowledge) over an in-memory link.
+ * 4. **The evening**: the lots go to the teleservice; the one to yesterday's
+ *    fund is refused (ARL L0005 "duplicate number": the teleservice keeps
+ *    one sequence per partner and destination, and 001 was taken
+ *    yesterday); its FSEs are rebuilt by the PC into lot 002, signed with
+ *    the CPS at the PC, sent, accepted.
+ * 5. **The next day**: the NOEMIE-like returns, paid and rejected invoices.
+ *
+ * Time is one `SimulatedClock` for the terminals, the host and the
+ * teleservice (in process, on a free loopback port): its ARL and return
+ * delays pass by moving the clock, never by waiting. Randomness is seeded,
+ * so one seed gives one `report.json`, byte for byte.
+ *
+ * OURS: the day's timeline (08:30 Paris, yesterday's visit at 17:00), the
+ * devices' identities, the local fund of degraded FSEs, wiping the output
+ * folder's files at the start.
  * @module
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimulatedClock } from 'xstate';
-import { createMemoryLinkPair, expectStore, openLink, openTerminalStore } from '../../drivers/index.js';
-import { loadDoctors, loadPatients, mulberry32 } from '../../emulator/index.js';
-import { localDateTime, openTerminalClock, parseTariffBook, type DeviceIdentity, type Fund } from '../../terminal/index.js';
-import { syncWithTerminal } from './host-stand-in.js';
-import { lotFileName, totalsOf, type DayReport, type VisitRecord } from './report.js';
-import { DoctorRobot, UnexpectedScreen } from './robot.js';
+import { loadDoctors, loadPatients, mulberry32, type Patient } from '../../emulator/index.js';
+import type { Link } from '../../drivers/index.js';
+import type { LotPayment, RightsLookup } from '../../host-sdk/index.js';
+import { localDateTime, parseTariffBook, type DeviceIdentity, type Fund } from '../../terminal/index.js';
+import { hostFindings, lotsOf } from './host-findings.js';
+import { openPractice, type Practice } from './practice.js';
+import { renderReportHtml } from './report-html.js';
+import { totalsOf, type DayReport, type RightsCheck, type TimelineEntry } from './report.js';
 import { planDay, type PlannedVisit } from './scenario.js';
-import { openDayTerminal } from './terminal-rig.js';
+import { collectReturns, sendLots } from './send-lots.js';
+import { runTerminalRound } from './terminal-round.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const TARIFFS = fileURLToPath(new URL('test-vectors/tariffs/tariffs.json', ROOT));
-const CA = fileURLToPath(new URL('test-vectors/pki/ca/ca.cert.pem', ROOT));
 
-/** The day's terminal (OURS). */
+/** The doctor's own terminal (OURS). */
 export const DAY_DEVICE: DeviceIdentity = { model: 'bifente TLA', serial: 'BF000001', firmware: '0.6.0', agreementNumber: 'BF-TLA-0001' };
+/** The practice's spare terminal, used the day before (OURS). */
+export const SPARE_DEVICE: DeviceIdentity = { model: 'bifente TLA', serial: 'BF000002', firmware: '0.6.0', agreementNumber: 'BF-TLA-0001' };
 /** The practice's fund, for degraded FSEs (OURS: Lyon's CPAM). */
 const LOCAL_FUND: Fund = { regime: '01', caisse: '691', centre: '1001' };
 /** The doctor when `--doctor` is absent: a GP with two practices, so the situation is chosen. */
 export const DEFAULT_DOCTOR = 'dr-lefebvre';
-/** Minutes back to the practice after the last visit (OURS). */
-const DRIVE_BACK_MINUTES = 20;
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Files and folders of the output folder a day owns (wiped at the start). */
+const OWNED = ['terminal.db', 'spare-terminal.db', 'host.db', 'teleservice.db', 'cards', 'lots', 'report.json', 'report.html'];
 
 /** What a day is run with. */
 export interface DayOptions {
@@ -76,9 +98,26 @@ export function dayStart(date: string): number {
   return Date.parse(`${date}T08:30:00Z`) - parisOffsetMinutes(date) * MINUTE;
 }
 
-/** Run the day. Rejects with {@link UnexpectedScreen} when the terminal shows what a doctor would not expect. */
+const previousDate = (date: string): string => new Date(Date.parse(`${date}T12:00:00Z`) - DAY).toISOString().slice(0, 10);
+
+/** Yesterday's visit: the first patient of today's plan seen with a Vitale (a follow-up visit today). */
+function followUpOf(visits: readonly PlannedVisit[]): PlannedVisit {
+  const withCard = visits.filter((v) => v.keyed === undefined);
+  const visit = withCard.find((v) => v.kind === 'other') ?? withCard[0];
+  if (visit === undefined) throw new RangeError('the plan has no visit with a carte Vitale');
+  return { ...visit, acts: ['VG'], pdsaUrgent: false, driveMinutes: 15, visitMinutes: 20 };
+}
+
+/** The rights request of a planned visit's beneficiary, from the persona. */
+function rightsRequestOf(patients: readonly Patient[], visit: PlannedVisit) {
+  const patient = patients.find((p) => p.id === visit.patientId)!;
+  const person = patient.beneficiaries[visit.beneficiary]!;
+  return { nir: person.nir, birthDate: person.birthDate, birthRank: person.birthRank, cardSerial: patient.card.serialNumber };
+}
+
+/** Run the day. Rejects with `UnexpectedScreen` when a terminal shows what a doctor would not expect. */
 export async function runDay(options: DayOptions): Promise<DayResult> {
-  const { outDir, seed, progress } = options;
+  const { outDir, seed } = options;
   const [doctors, patients] = await Promise.all([loadDoctors(), loadPatients()]);
   const doctor = doctors.find((d) => d.id === options.doctorId);
   if (doctor === undefined) throw new RangeError(`no doctor persona "${options.doctorId}"`);
@@ -87,156 +126,149 @@ export async function runDay(options: DayOptions): Promise<DayResult> {
   const situation = billable[prng.below(billable.length)];
   if (situation === undefined) throw new RangeError(`${doctor.id} has no situation that may sign FSEs and lots`);
   const plan = planDay(seed, patients, options.visits);
-  for (const owned of ['terminal.db', 'terminal.db-wal', 'terminal.db-shm', 'cards', 'lots', 'report.json']) rmSync(join(outDir, owned), { recursive: true, force: true });
+  for (const owned of OWNED) for (const suffix of ['', '-wal', '-shm']) rmSync(join(outDir, owned + suffix), { recursive: true, force: true });
   mkdirSync(join(outDir, 'lots'), { recursive: true });
   const tariffs = parseTariffBook(JSON.parse(readFileSync(TARIFFS, 'utf8')));
   if (!tariffs.ok) throw new Error(`${TARIFFS}: ${tariffs.error.message}`);
 
   const offset = parisOffsetMinutes(options.date);
+  const yesterday = previousDate(options.date);
   const clock = new SimulatedClock();
-  clock.set(dayStart(options.date));
-  const store = expectStore(await openTerminalStore(join(outDir, 'terminal.db'), { capacity: 1000, clock }));
-  // The RTC runs slow since the last sync; the firmware reads this offset at boot.
-  await (await openTerminalClock(clock, store)).set(clock.now() - (5 + prng.below(86)) * 1000, offset);
-  const [hostPort, terminalPort] = createMemoryLinkPair({ maxWrite: 64 });
-  const terminal = openDayTerminal({
-    clock,
-    store,
-    tariffs: tariffs.value,
-    identity: DAY_DEVICE,
-    localFund: LOCAL_FUND,
-    cardDir: join(outDir, 'cards'),
-    seed,
-    hostLink: terminalPort,
-  });
-  const robot = new DoctorRobot(terminal.face);
-  const localTime = (): string => {
-    const terminalClock = terminal.firmware.clock();
-    return localDateTime(terminalClock.now(), terminalClock.utcOffsetMinutes(terminalClock.now())).slice(11, 16);
+  clock.set(dayStart(yesterday) + 8.5 * HOUR); // 17:00 the day before
+  const advance = (ms: number): void => clock.increment(ms);
+  const timeline: TimelineEntry[] = [];
+  const hostTime = (): string => localDateTime(clock.now(), offset).slice(0, 16).replace('T', ' ');
+  const dayTag = (date: string): string => (date === options.date ? '' : date < options.date ? 'J-1 ' : 'J+1 ');
+  const note = (at: string, text: string): void => {
+    timeline.push({ at, text });
+    options.progress(`${dayTag(at.slice(0, 10))}${at.slice(11)} ${text}`);
   };
-  const pin = { wrong: 0, entries: 0 };
+  const sayAtHost = (text: string): void => note(hostTime(), text);
+  const round = { clock, tariffs: tariffs.value, localFund: LOCAL_FUND, cardDir: join(outDir, 'cards'), seed, doctor, billingNumber: situation.billingNumber, utcOffsetMinutes: offset };
+  const practice = await openPractice({ outDir, clock, seed, doctorId: doctor.id, pin: doctor.pin, cardDir: round.cardDir, utcOffsetMinutes: offset });
   try {
-    await robot.face.elapse(1000);
-    const startBattery = terminal.firmware.state().battery;
-    robot.expectLine('Inserer carte CPS');
-    progress(`${localTime()} Terminal allume, CPS de ${doctor.firstName} ${doctor.lastName} inseree`);
-    await terminal.insertCps(doctor.id);
-    await robot.face.elapse(1000);
-    await robot.enterPin(doctor.pin, true);
-    pin.wrong += 1;
-    pin.entries += 2;
-    await robot.chooseSituation(situation.billingNumber);
-    robot.expect('"CPS prete"', (lines) => lines[0] === 'CPS prete');
-    progress(`${localTime()} Code faux puis bon, situation ${situation.structure.name} (${situation.billingNumber})`);
+    const lookup = async (visits: readonly PlannedVisit[]): Promise<RightsCheck[]> =>
+      practice.withCps(async ({ client }) => {
+        const checks: RightsCheck[] = [];
+        for (const visit of visits) checks.push(rightsCheckOf(visit, await practice.rights(client, rightsRequestOf(patients, visit)), hostTime()));
+        for (const check of checks) sayAtHost(`Droits ${check.initials} (${check.patientId}) : ${check.open ? 'ouverts' : 'FERMES'}${check.c2s ? ', C2S' : ''}${check.ald ? ', ALD' : ''} - ${check.source === 'live' ? 'en ligne' : `en cache depuis ${Math.round(check.ageMinutes / 60)} h`}`);
+        return checks;
+      });
 
-    const visits: VisitRecord[] = [];
-    for (const [index, visit] of plan.visits.entries()) {
-      await robot.face.elapse((visit.driveMinutes + visit.visitMinutes) * MINUTE);
-      const pinAgain = await robot.wakeAndAuthenticate(doctor.pin, situation.billingNumber);
-      if (pinAgain) pin.entries += 1;
-      const record = await captureVisit(robot, terminal, visit, pinAgain, localTime);
-      visits.push(record);
-      progress(
-        `${record.time} Visite ${index + 1}/${plan.visits.length} ${visit.patientId.padEnd(26)} ${record.securing}  FSE ${String(record.invoiceNumber).padStart(3)}  ${[...record.acts, ...(record.oneWayKm === null ? [] : [`IK ${record.oneWayKm} km`]), ...(record.pdsaUrgent ? ['PDSA'] : [])].join('+').padEnd(22)} ${(record.totalCents / 100).toFixed(2).padStart(7)} EUR  ${record.thirdParty}`,
-      );
-    }
-
-    await robot.face.elapse(DRIVE_BACK_MINUTES * MINUTE);
-    if (await robot.wakeAndAuthenticate(doctor.pin, situation.billingNumber)) pin.entries += 1;
-    progress(`${localTime()} Retour au cabinet : lots et transfert au poste`);
-    await robot.openMenu('Transfert poste');
-    await robot.face.elapse(1000);
-    const lotsOutput = terminal.firmware.state().lastLots;
-    if (terminal.firmware.state().firmware !== 'running.serving' || lotsOutput?.result !== 'done') {
-      throw new UnexpectedScreen(`the lots built and the link served (lots: ${lotsOutput?.result ?? 'none'})`, terminal.face.display());
-    }
-    const host = openLink(hostPort, { requestTimeoutMs: 10_000 });
-    const session = await syncWithTerminal(host, { ca: readFileSync(CA, 'utf8'), now: () => clock.now(), utcOffsetMinutes: offset });
-    await host.close();
-    await robot.press({ type: 'key.cancel' });
-    robot.expect('the menu or "CPS prete" after the transfer', (lines) => lines[0] === 'Menu' || lines[0] === 'CPS prete');
-    checkAgreement(visits, session.fses);
-
-    const lotFiles = session.lots.map((lot) => {
-      const file = join('lots', lotFileName(lot.destination, lot.number));
-      writeFileSync(join(outDir, file), lot.bytes);
-      return file;
+    // 1. The day before, on the spare terminal.
+    const followUp = followUpOf(plan.visits);
+    await lookup([followUp]);
+    const spare = await runTerminalRound({
+      ...round,
+      storePath: join(outDir, 'spare-terminal.db'),
+      identity: SPARE_DEVICE,
+      visits: [followUp],
+      wrongPinFirst: false,
+      rtcSlowMs: 30_000,
+      progress: (time, text) => note(`${yesterday} ${time}`, text),
+      atPractice: (link) => practice.sync(link),
     });
-    for (const lot of session.lots) progress(`${localTime()} Lot ${lotFileName(lot.destination, lot.number)} : ${lot.fseCount} FSE, signe CPS, verifie et acquitte`);
+    sayAtHost(`Poste : ${spare.practice.verified} elements verifies et acquittes (terminal de pret ${SPARE_DEVICE.serial})`);
+    const before = await practice.withCps((cps) => sendLots(practice, cps, { now: () => clock.now(), advance }, sayAtHost));
+
+    // 2. The morning at the PC; 3. the round on the doctor's own terminal.
+    advance(dayStart(options.date) - clock.now());
+    const rightsVisits = [followUp, ...plan.visits.filter((v) => v.kind === 'expired-rights' || v.kind === 'ald' || v.kind === 'c2s')];
+    const rights = await lookup(rightsVisits);
+    const today = await runTerminalRound({
+      ...round,
+      storePath: join(outDir, 'terminal.db'),
+      identity: DAY_DEVICE,
+      visits: plan.visits,
+      wrongPinFirst: true,
+      rtcSlowMs: (5 + prng.below(86)) * 1000,
+      progress: (time, text) => note(`${options.date} ${time}`, text),
+      atPractice: async (link) => ({ sync: await practice.sync(link), remaining: await remainingOn(link) }),
+    });
+    const { sync, remaining } = today.practice;
+    const findings = hostFindings(practice, sync, today.visits);
+    sayAtHost(`Poste : ${findings.signaturesVerified.total} signatures verifiees, ${sync.freed.length} elements acquittes et liberes, ${remaining} restants`);
+
+    // 4. The evening: send, follow, rebuild; 5. the next day: the returns.
+    const evening = await practice.withCps((cps) => sendLots(practice, cps, { now: () => clock.now(), advance }, sayAtHost));
+    const earlyReturns = await practice.withCps((cps) => collectReturns(practice, cps, sayAtHost));
+    advance(DAY + 30 * MINUTE);
+    const returns = [...before.payments, ...evening.payments, ...earlyReturns, ...(await practice.withCps((cps) => collectReturns(practice, cps, sayAtHost)))];
+
+    const lots = lotsOf(practice, DAY_DEVICE.serial);
+    const lotFiles = lots.all.map((lot) => {
+      writeFileSync(join(outDir, lot.file), practice.db.lotBytes(lot.id));
+      return lot.file;
+    });
     const report: DayReport = {
       seed,
       date: options.date,
       doctor: { id: doctor.id, name: `Dr ${doctor.firstName} ${doctor.lastName}`, situation: situation.billingNumber },
-      device: session.identity,
-      pin,
-      visits,
-      totals: totalsOf(visits),
-      lots: session.lots.map((lot, i) => ({ destination: lot.destination, number: lot.number, fses: lot.fseCount, totalCents: lot.totalCents, file: lotFiles[i]! })),
+      device: sync.terminal,
+      pin: today.pin,
+      visits: today.visits,
+      totals: totalsOf(today.visits),
+      lots: lots.terminal,
       host: {
-        clockCorrectionMs: session.clockCorrectionMs,
-        listed: session.listed,
-        signaturesVerified: { ...session.verified, total: session.verified.vitale + session.verified.cps + session.verified.lots },
-        failures: session.failures,
-        freed: session.freed.length,
-        remaining: session.remaining,
+        clockCorrectionMs: -sync.clockDriftMs,
+        listed: sync.listed,
+        signaturesVerified: findings.signaturesVerified,
+        failures: findings.failures,
+        freed: sync.freed.length,
+        remaining,
       },
-      battery: { startPerMille: startBattery, endPerMille: terminal.firmware.state().battery },
-      keys: robot.keys,
+      battery: today.battery,
+      keys: today.keys,
+      yesterday: { date: yesterday, device: SPARE_DEVICE.serial, patientId: followUp.patientId, lots: lots.spare },
+      rights,
+      rebuiltLots: lots.rebuilt,
+      returns: returnsOf(practice, returns),
+      pending: lots.pending,
+      timeline,
     };
     writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, 'report.html'), renderReportHtml(report));
     return { report, lotFiles };
   } finally {
-    await terminal.stop();
-    await store.close();
+    await practice.close();
   }
 }
 
-/** One visit: the Vitale in (or the patient keyed in), the beneficiary, the acts, confirm; the Vitale out. */
-async function captureVisit(robot: DoctorRobot, terminal: ReturnType<typeof openDayTerminal>, visit: PlannedVisit, pinAgain: boolean, localTime: () => string): Promise<VisitRecord> {
-  let beneficiary = '';
-  if (visit.keyed === undefined) {
-    await terminal.insertVitale(visit.patientId);
-    await robot.face.elapse(2000);
-    await robot.openMenu('Nouvelle visite');
-    beneficiary = await robot.chooseBeneficiary(visit.beneficiary);
-  } else {
-    await robot.openMenu('Nouvelle visite');
-    await robot.keyPatient(visit.keyed);
-  }
-  await robot.chooseActs(visit);
-  const time = localTime();
-  const read = await robot.confirm();
-  if (visit.keyed === undefined) {
-    await terminal.removeVitale();
-    await robot.face.elapse(3000);
-  }
-  robot.expect('the menu or "CPS prete" after the visit', (lines) => lines[0] === 'Menu' || lines[0] === 'CPS prete');
-  const securing = read.securing === 'Securisee Vitale' ? 'S' : read.securing === 'Sans Vitale' ? 'F' : 'D';
+async function remainingOn(link: Link): Promise<number> {
+  const answer = await link.request({ kind: 'list-fses' });
+  if (answer.kind !== 'fse-list') throw new Error(`list-fses answered ${answer.kind}`);
+  return answer.fses.length;
+}
+
+function initialsOf(first: string, last: string): string {
+  return `${first.slice(0, 1)}. ${last.slice(0, 1)}.`;
+}
+
+function rightsCheckOf(visit: PlannedVisit, found: RightsLookup, at: string): RightsCheck {
+  const { answer } = found;
+  const c2s = (answer['c2s'] as { covered?: boolean } | undefined)?.covered === true;
+  const ald = (answer['exoneration'] as { ald?: boolean } | undefined)?.ald === true;
   return {
-    time,
+    at,
     patientId: visit.patientId,
-    kind: visit.kind,
-    beneficiary,
-    invoiceNumber: read.invoiceNumber,
-    securing,
-    acts: visit.acts,
-    oneWayKm: visit.oneWayKm ?? null,
-    pdsaUrgent: visit.pdsaUrgent,
-    totalCents: read.totalCents,
-    dueNowCents: read.dueNowCents,
-    thirdParty: read.mode,
-    pinAgain,
+    initials: initialsOf(answer.patient.firstName, answer.patient.lastName),
+    source: found.source,
+    ageMinutes: Math.round(found.ageMs / MINUTE),
+    open: answer.baseRights.open,
+    c2s,
+    ald,
   };
 }
 
-/** What the robot read on the screens must be what the host verified. */
-function checkAgreement(visits: readonly VisitRecord[], fses: readonly { invoiceNumber: number; securing: string; totalCents: number }[]): void {
-  for (const visit of visits) {
-    const fse = fses.find((f) => f.invoiceNumber === visit.invoiceNumber);
-    if (fse === undefined || fse.securing !== visit.securing || fse.totalCents !== visit.totalCents) {
-      throw new Error(`FSE ${visit.invoiceNumber}: the screen said ${visit.securing} ${visit.totalCents} cents, the host got ${JSON.stringify(fse)}`);
-    }
-  }
-  if (fses.length !== visits.length) throw new Error(`${visits.length} visits, but the host fetched ${fses.length} FSEs`);
+function returnsOf(practice: Practice, payments: readonly LotPayment[]): DayReport['returns'] {
+  const label = (lotId: number): string => {
+    const lot = practice.db.getLot(lotId);
+    return `${lot.destination ?? '???'}-${String(lot.lotNumber ?? 0).padStart(3, '0')}`;
+  };
+  return {
+    lots: payments.map((p) => ({ lot: label(p.lotId), paidInvoices: p.paidInvoices, paidCents: p.paidCents, rejected: p.rejected, warnings: p.warnings })),
+    paidCents: payments.reduce((sum, p) => sum + p.paidCents, 0),
+    paidInvoices: payments.reduce((sum, p) => sum + p.paidInvoices, 0),
+    rejectedInvoices: payments.reduce((sum, p) => sum + p.rejected.length, 0),
+  };
 }
-
