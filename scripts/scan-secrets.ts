@@ -2,14 +2,14 @@
  * The suite-wide check of issue 4's tracing rule: no persona's PIN or
  * unblocking code appears in any trace or log the test suite left behind.
  * Usage: npx tsx scripts/scan-secrets.ts <file or folder>...
- * Scans text files (.jsonl, .log, .txt, .json) under each path; exits 1 and
+ * Scans text files (.jsonl, .log, .txt, .json, .html) under each path; exits 1 and
  * names file, secret label and form (never the value) for every finding.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDoctors, scanForSecrets, type SecretToFind, type TextToScan } from '../emulator/index.js';
 
-const TEXT = /\.(jsonl|log|txt|json)$/;
+const TEXT = /\.(jsonl|log|txt|json|html)$/;
 
 function textsUnder(path: string): TextToScan[] {
   const stat = statSync(path, { throwIfNoEntry: false });
