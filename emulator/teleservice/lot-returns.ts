@@ -21,7 +21,8 @@ export interface ReturnRule {
 export const DEFAULT_RETURN_RULES: readonly ReturnRule[] = [{ when: 'rights-closed', notice: 'rejection', code: 'F0011' }];
 
 const MATCHES: Readonly<Record<ReturnCondition, (invoice: B2Invoice) => boolean>> = {
-  'rights-closed': (i) => !i.rightsValid,
+  // A degraded FSE (D) had no card to read rights from: its 0 means "not verified", not "closed" (OURS: paid).
+  'rights-closed': (i) => !i.rightsValid && i.securing !== 'D',
   'without-vitale': (i) => i.securing === 'F',
   degraded: (i) => i.securing === 'D',
   ald: (i) => i.ald,
