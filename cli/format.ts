@@ -24,7 +24,13 @@ export function invalidLine(command: string, error: ParseError): string {
   return `bifente ${command}: invalid: ${describeError(error)}\n`;
 }
 
-/** JSON for machines: byte arrays as upper-case hex strings. */
+/** JSON for machines: byte arrays as upper-case hex strings, errors as `{name, code?, message}`. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v), 2)}\n`;
+  return `${JSON.stringify(value, (_k, v: unknown) => (v instanceof Uint8Array ? toHex(v) : v instanceof Error ? errorJson(v) : v), 2)}\n`;
+}
+
+/** An error as machines read it: its name, its literal `code` when it has one, its message (JSON.stringify would give `{}`). */
+function errorJson(error: Error): { name: string; code?: unknown; message: string } {
+  const code = (error as { code?: unknown }).code;
+  return code === undefined ? { name: error.name, message: error.message } : { name: error.name, code, message: error.message };
 }

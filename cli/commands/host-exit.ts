@@ -4,7 +4,7 @@
  * @module
  */
 import { isDriverError } from '../../drivers/index.js';
-import { isHostDatabaseError, isSyncError } from '../../host-sdk/index.js';
+import { isHostDatabaseError, isSignerError, isSyncError, isTeleserviceClientError, type SignerError } from '../../host-sdk/index.js';
 import { EXIT } from '../command.js';
 
 /**
@@ -21,6 +21,16 @@ export const HOST_EXIT = {
   rejected: 5,
   /** The host database was refused (not SQLite, another application's, newer schema, corrupt) or cannot be written. */
   database: 6,
+  /** The teleservice did not answer (connection refused, timeout, retries spent): nothing is lost, try again later. */
+  unreachable: 7,
+  /** Upload done, but lots stay rejected: a negative ARL a new lot cannot fix, or a lot the teleservice refused or the host cannot build: a person looks. */
+  lotRejected: 8,
+  /** The CPS refused the PIN (DOMAIN.md: 3 wrong entries block it): nothing was signed. */
+  pinIncorrect: 9,
+  /** The PIN is blocked, or no CPS: card or token missing, unreadable, reader or PC/SC service absent. */
+  cardUnavailable: 10,
+  /** The teleservice refused: certificate not trusted or revoked, account locked, unknown person, or an HTTP error. */
+  refused: 11,
 } as const;
 
 /** The exit-code table of the usage texts and the README. */
@@ -33,6 +43,11 @@ export const EXIT_TABLE = [
   '  4  terminal busy (a card operation in progress): try again when it is idle',
   '  5  sync done, but items were rejected or in conflict: they stay on the terminal',
   '  6  host database refused (not ours, newer schema, corrupt) or not writable',
+  '  7  teleservice unreachable (refused connection, timeout, retries spent): nothing is lost, try again',
+  '  8  upload done, but lots stay rejected (a negative ARL a new lot cannot fix, a lot refused): a person looks',
+  '  9  PIN incorrect: nothing was signed (3 wrong PINs block the CPS)',
+  ' 10  PIN blocked, or no CPS (card or token missing, reader or PC/SC service absent)',
+  ' 11  the teleservice refused (certificate, account locked, unknown person) or answered an HTTP error',
 ].join('\n');
 
 /** A failure as its exit code and one line for stderr. */
@@ -59,4 +74,29 @@ export function hostFailure(error: unknown, link: string): HostFailure {
     return { code: HOST_EXIT.link, message: `${what}: ${link}: ${error.message}` };
   }
   throw error;
+}
+
+/** A signer failure as its exit code and message (never the PIN: the signer's messages carry none). */
+function signerFailure(error: SignerError): HostFailure {
+  if (error.code === 'pin-incorrect') return { code: HOST_EXIT.pinIncorrect, message: `PIN incorrect${error.triesLeft === undefined ? '' : ` (${error.triesLeft} tries left)`}: nothing was signed` };
+  if (error.code === 'pin-blocked') return { code: HOST_EXIT.cardUnavailable, message: 'PIN blocked: unblock the CPS with its code de déblocage' };
+  if (error.code === 'canceled') return { code: HOST_EXIT.cardUnavailable, message: `the CPS did not sign: ${error.message}` };
+  return { code: HOST_EXIT.cardUnavailable, message: `CPS unavailable: ${error.message}` };
+}
+
+/**
+ * Map what the CPS signer, the teleservice client or the host database threw
+ * to its exit code and one line; anything else is rethrown (a bug).
+ * @param url the teleservice's base URL, for messages.
+ */
+export function teleserviceFailure(error: unknown, url: string): HostFailure {
+  if (isHostDatabaseError(error)) return { code: HOST_EXIT.database, message: `host database refused: ${error.message}` };
+  if (isSignerError(error)) return signerFailure(error);
+  if (isDriverError(error)) return { code: HOST_EXIT.cardUnavailable, message: `CPS unavailable: ${error.message}` };
+  if (!isTeleserviceClientError(error)) throw error;
+  if (error.code === 'signer-failed' || (error.code === 'canceled' && isSignerError(error.cause))) return isSignerError(error.cause) ? signerFailure(error.cause) : { code: HOST_EXIT.cardUnavailable, message: `CPS unavailable: ${error.message}` };
+  if (error.code === 'unreachable') return { code: HOST_EXIT.unreachable, message: `teleservice unreachable at ${url}: ${error.message}; nothing is lost, try again later` };
+  if (error.code === 'canceled') return { code: HOST_EXIT.unreachable, message: 'canceled: what was recorded stays recorded; run it again to finish' };
+  if (error.code === 'locked') return { code: HOST_EXIT.refused, message: `teleservice account locked${error.retryAfterMs === undefined ? '' : ` for ${Math.ceil(error.retryAfterMs / 1000)} s`}: ${error.message}` };
+  return { code: HOST_EXIT.refused, message: `teleservice refused${error.serverCode === undefined ? '' : ` (${error.serverCode})`}: ${error.message}` };
 }

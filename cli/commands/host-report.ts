@@ -15,19 +15,28 @@ import { HOST_EXIT, hostFailure } from './host-exit.js';
 /** A time for people: ISO 8601 in UTC to the second; `-` when absent. */
 const when = (ms: number | undefined): string => (ms === undefined ? '-' : new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
 
-/** Open the database at `path` for reading, run `read`, close; the failure as an exit code. */
-async function withDatabase(command: string, path: string, io: Io, read: (db: HostDatabase) => void): Promise<number> {
+/**
+ * Open the host database at `path`, which must exist (only `host sync`
+ * creates one); on failure the message is on stderr and the exit code is
+ * returned.
+ */
+export async function openExistingDatabase(command: string, path: string, io: Io): Promise<HostDatabase | number> {
   if (!existsSync(path)) {
     io.err(`bifente host ${command}: no host database at ${path} (bifente host sync creates it; or give --db)\n`);
     return HOST_EXIT.database;
   }
-  let db: HostDatabase;
   try {
-    db = await openHostDatabase(path);
+    return await openHostDatabase(path);
   } catch (error) {
     io.err(`bifente host ${command}: ${hostFailure(error, '-').message}\n`);
     return HOST_EXIT.database;
   }
+}
+
+/** Open the database at `path` for reading, run `read`, close; the failure as an exit code. */
+async function withDatabase(command: string, path: string, io: Io, read: (db: HostDatabase) => void): Promise<number> {
+  const db = await openExistingDatabase(command, path, io);
+  if (typeof db === 'number') return db;
   try {
     read(db);
     return HOST_EXIT.ok;

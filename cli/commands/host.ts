@@ -1,18 +1,21 @@
 /**
  * `bifente host`: the PC side of the terminal (issue 7) — `sync`, `lots`,
- * `status`. Upload and rights lookup come with the host SDK's teleservice
- * client.
+ * `status`, `upload` (the rights lookup is `bifente rights`).
  * @module
  */
 import { UsageError, type Command, type Io } from '../command.js';
 import { EXIT_TABLE } from './host-exit.js';
 import { runHostLots, runHostStatus } from './host-report.js';
+import { SIGNER_USAGE } from './host-signer.js';
 import { runHostSync } from './host-sync.js';
+import { runHostUpload } from './host-upload.js';
 
 const USAGE = [
   'Usage: bifente host sync [--link serial:<device>|hid:<hidraw path>|hid:<vendor>:<product>] [--db <file>] [--ca <pem>] [--crl <pem>] [--timeout <ms>] [--json]',
   '       bifente host lots [--db <file>] [--state <state>] [--json]',
   '       bifente host status [--db <file>] [--json]',
+  '       bifente host upload [--db <file>] --url <teleservice> (--reader <name> | --pkcs11 <module> [--slot <n> | --token-label <label>])',
+  '                           [--pin-stdin] [--software-agreement <x>] [--json]',
   '',
   'sync    fetch the FSEs and lots from the terminal, verify every signature, store them',
   '        in the host database, then acknowledge them (the terminal frees them); shows',
@@ -22,6 +25,11 @@ const USAGE = [
   '        arl-positive|arl-negative|paid)',
   'status  terminals known (last sync, clock drift), FSEs by verdict, lots by state,',
   '        conflicts',
+  'upload  send the signed lots to the teleservice (authenticated by the CPS), follow',
+  '        their ARLs and returns (paid), rebuild the lots a negative ARL rejected',
+  '        into new lots signed by the CPS, send and follow those; shows progress and',
+  '        a table of lots: lot, state, ARL reason, amount paid. Run it again later:',
+  '        ARLs come minutes after a lot, returns a day later.',
   '',
   'Options:',
   '  --db <file>      the host database (default host.db; sync creates it)',
@@ -30,6 +38,10 @@ const USAGE = [
   '  --timeout <ms>   time limit of each request to the terminal (default 5000)',
   '  --json           JSON on stdout and nothing else (no progress)',
   '',
+  'Options of upload (and of bifente rights):',
+  SIGNER_USAGE,
+  '  --software-agreement <x>  the host software\'s agreement number in the B2 (default BIFENTE-0001)',
+  '',
   EXIT_TABLE,
 ].join('\n');
 
@@ -37,17 +49,18 @@ const SUBCOMMANDS: ReadonlyMap<string, (args: readonly string[], io: Io) => Prom
   ['sync', runHostSync],
   ['lots', runHostLots],
   ['status', runHostStatus],
+  ['upload', runHostUpload],
 ]);
 
-/** `bifente host`: sync with the terminal, and what the host database holds. */
+/** `bifente host`: sync with the terminal, what the host database holds, and the upload of its lots. */
 export const hostCommand: Command = {
   name: 'host',
-  summary: 'the PC side: sync with the terminal (verify, store, acknowledge), lots, status',
+  summary: 'the PC side: sync with the terminal (verify, store, acknowledge), lots, status, upload to the teleservice',
   usage: USAGE,
   run(args, io) {
     const [sub, ...rest] = args;
     const run = sub === undefined ? undefined : SUBCOMMANDS.get(sub);
-    if (run === undefined) throw new UsageError(sub === undefined ? 'missing sub-command: sync, lots or status' : `unknown sub-command "${sub}": sync, lots or status`);
+    if (run === undefined) throw new UsageError(sub === undefined ? 'missing sub-command: sync, lots, status or upload' : `unknown sub-command "${sub}": sync, lots, status or upload`);
     return run(rest, io);
   },
 };

@@ -10,9 +10,10 @@ import { dayCommand } from './day.js';
 import { demoCommand } from './demo.js';
 import { hostCommand } from './host.js';
 import { nirCommand } from './nir.js';
+import { rightsCommand } from './rights.js';
 import { teleserviceCommand } from './teleservice.js';
 import { terminalCommand } from './terminal.js';
 import { tlvCommand } from './tlv.js';
 
 /** The commands of `bifente`. */
-export const COMMANDS: readonly Command[] = [dayCommand, demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand, terminalCommand, teleserviceCommand, hostCommand];
+export const COMMANDS: readonly Command[] = [dayCommand, demoCommand, atrCommand, apduCommand, tlvCommand, nirCommand, cardCommand, terminalCommand, teleserviceCommand, hostCommand, rightsCommand];

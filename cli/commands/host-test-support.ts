@@ -1,0 +1,62 @@
+// Helpers of the tests of `bifente host upload` and `bifente rights`: a
+// SoftHSM2 token with dr-benali's two keys (authentication 01, signature 02,
+// as OpenSC shows a CPS), the REAL teleservice on loopback with a clock the
+// test moves, and the CLI spawned as a process with the token's conf.
+import { execFile, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createTeleservice, virtualClock, type Teleservice, type VirtualClock } from '../../emulator/index.js';
+import { initSoftHsmToken, missingSoftHsmPrograms, SOFTHSM_MODULE } from '../../scripts/softhsm/init-token.js';
+
+const execute = promisify(execFile);
+/** The repository root (the CLI's working folder). */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The test token's user PIN. */
+export const PIN = '1234';
+/** What the token set-up needs and is missing here (empty: it can run). */
+export const MISSING = missingSoftHsmPrograms();
+
+/** A test token. */
+export interface TestToken {
+  /** `SOFTHSM2_CONF` of the token. */
+  readonly conf: string;
+  readonly label: string;
+  /** The signer options of the CLI for this token, PIN on stdin. */
+  readonly options: readonly string[];
+}
+
+/** A SoftHSM2 token in `dir` with dr-benali's signature key (02, scripts/softhsm/init-token.ts) and authentication key and certificate (01). */
+export async function makeToken(dir: string, label = 'bifente-cli'): Promise<TestToken> {
+  const token = await initSoftHsmToken({ dir, label });
+  const pki = (file: string) => join(ROOT, 'test-vectors', 'pki', 'doctors', file);
+  const der = join(dir, 'auth.cert.der');
+  writeFileSync(der, new X509Certificate(readFileSync(pki('dr-benali-auth.cert.pem'))).raw);
+  const env = { ...process.env, SOFTHSM2_CONF: token.conf };
+  await execute('softhsm2-util', ['--import', pki('dr-benali-auth.key.pem'), '--token', label, '--id', '01', '--label', 'auth', '--pin', PIN], { env });
+  await execute('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', label, '--login', '--pin', PIN, '--write-object', der, '--type', 'cert', '--id', '01', '--label', 'auth'], { env });
+  return { conf: token.conf, label, options: ['--pkcs11', SOFTHSM_MODULE, '--token-label', label, '--pin-stdin'] };
+}
+
+/** The teleservice on loopback, its clock starting now (the CLI's host clock is the real one); the test moves it. */
+export async function startTeleservice(): Promise<{ service: Teleservice; clock: VirtualClock; url: string }> {
+  const clock = virtualClock(Date.now());
+  const service = await createTeleservice({ database: ':memory:', clock, rateLimit: false, log: () => undefined });
+  return { service, clock, url: await service.listen() };
+}
+
+/** `bifente …` as a child process with the token's conf, `stdin` written to its stdin. */
+export function spawnCli(token: TestToken, stdin: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import=tsx', 'cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, SOFTHSM2_CONF: token.conf }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, out, err }));
+    child.stdin.end(stdin);
+  });
+}
