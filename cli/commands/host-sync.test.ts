@@ -4,31 +4,18 @@
 // alone, one FSE with a flipped signature byte), then `host lots` and
 // `host status` on the database it wrote; the failure paths and exit codes.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openSerialLinkPort } from '../../drivers/index.js';
 import { copyTerminal, openCards, serveTerminal, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
 import { openPtyPair, socatMissing } from '../../scripts/pty/pty-pair.js';
-import { runCli } from '../test-support.js';
+import { runCli, spawnCli } from '../test-support.js';
 import { HOST_EXIT } from './host-exit.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ptyTest = socatMissing() === undefined ? test.serial : test.serial.skip;
 
-/** `bifente …` as a child process (node + tsx, as `npx bifente` runs it). */
-function bifente(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', 'cli/bin.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out, err }));
-  });
-}
+/** `bifente …` as a child process. */
+const bifente = (...args: string[]) => spawnCli(args);
 
 interface SyncJson {
   link: string;

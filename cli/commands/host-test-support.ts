@@ -2,18 +2,17 @@
 // SoftHSM2 token with dr-benali's two keys (authentication 01, signature 02,
 // as OpenSC shows a CPS), the REAL teleservice on loopback with a clock the
 // test moves, and the CLI spawned as a process with the token's conf.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTeleservice, virtualClock, type Teleservice, type VirtualClock } from '../../emulator/index.js';
 import { initSoftHsmToken, missingSoftHsmPrograms, SOFTHSM_MODULE } from '../../scripts/softhsm/init-token.js';
+import { ROOT, spawnCli as spawnBifente } from '../test-support.js';
 
 const execute = promisify(execFile);
 /** The repository root (the CLI's working folder). */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The test token's user PIN. */
 export const PIN = '1234';
 /** What the token set-up needs and is missing here (empty: it can run). */
@@ -49,14 +48,5 @@ export async function startTeleservice(): Promise<{ service: Teleservice; clock:
 
 /** `bifente …` as a child process with the token's conf, `stdin` written to its stdin. */
 export function spawnCli(token: TestToken, stdin: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import=tsx', 'cli/bin.ts', ...args], { cwd: ROOT, env: { ...process.env, SOFTHSM2_CONF: token.conf }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out, err }));
-    child.stdin.end(stdin);
-  });
+  return spawnBifente(args, { stdin, env: { SOFTHSM2_CONF: token.conf } });
 }

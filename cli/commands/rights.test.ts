@@ -10,7 +10,8 @@ import { SOFTHSM_MODULE } from '../../scripts/softhsm/init-token.js';
 import { spawnInPty } from '../pty-test-support.js';
 import { runCli } from '../test-support.js';
 import { HOST_EXIT } from './host-exit.js';
-import { makeToken, MISSING, PIN, ROOT, spawnCli, startTeleservice, type TestToken } from './host-test-support.js';
+import { ROOT } from '../test-support.js';
+import { makeToken, MISSING, PIN, spawnCli, startTeleservice, type TestToken } from './host-test-support.js';
 import { ageText, parseMaxAge } from './rights.js';
 
 const real = MISSING.length === 0 ? test.serial : test.serial.skip;
