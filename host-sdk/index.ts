@@ -27,3 +27,7 @@ export { followAcknowledgements } from './upload/follow-acknowledgements.js';
 export { rebuildRejectedLots, REBUILDABLE_REASONS, hostLocalTime } from './upload/rebuild-lots.js';
 export type * from './upload/upload-types.js';
 export type { InvoiceReturnRecord, NewBuiltLot, NewInvoiceReturn, NewUpload, RecordedArl, UploadRecord, UploadTable } from './database/upload-table.js';
+export { takeQuarantinedStores } from './quarantine/take-quarantined.js';
+export { nextInvoiceNumberAfterQuarantine, QUARANTINE_INVOICE_MARGIN } from './quarantine/next-invoice-number.js';
+export type * from './quarantine/quarantine-types.js';
+export type { NewQuarantine, QuarantineFileRecord, QuarantineRecord, QuarantineTable } from './database/quarantine-table.js';

@@ -178,9 +178,13 @@ export async function copyTerminal(from: string, to: string): Promise<TerminalSt
 /** A terminal answering on `port`: its store, clock and the host link server. */
 export async function serveTerminal(store: TerminalStore, port: LinkPort, options: { busy?: () => boolean } = {}): Promise<{ link: Link; server: HostLinkServer }> {
   const link = openLink(port);
+  return { link, server: await serveStore(store, link, options) };
+}
+
+/** The host link server of a terminal over `store` on an open `link` (the terminal clock kept in the store). */
+export async function serveStore(store: TerminalStore, link: Link, options: { busy?: () => boolean } = {}): Promise<HostLinkServer> {
   const clock = await openTerminalClock({ now: () => TERMINAL_CLOCK.now() }, store);
-  const server = serveHostLink(link, { store, device: DEVICE, clock, tariffs: TARIFFS, ...(options.busy === undefined ? {} : { busy: options.busy }) });
-  return { link, server };
+  return serveHostLink(link, { store, device: DEVICE, clock, tariffs: TARIFFS, ...(options.busy === undefined ? {} : { busy: options.busy }) });
 }
 
 /** A fresh host database in `dir`. */

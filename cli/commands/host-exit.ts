@@ -66,7 +66,7 @@ export function hostFailure(error: unknown, link: string): HostFailure {
   if (isSyncError(error, 'busy')) return { code: HOST_EXIT.busy, message: `terminal busy at ${link}: ${error.message}` };
   if (isSyncError(error, 'canceled')) return { code: HOST_EXIT.link, message: 'sync canceled: what was stored stays stored; sync again to finish' };
   if (isSyncError(error)) {
-    const what = error.code === 'link-failed' ? (error.disconnected ? 'link cut' : 'link failed') : error.code === 'terminal-refused' ? 'terminal refused' : 'not a bifente terminal';
+    const what = error.code === 'link-failed' ? (error.disconnected ? 'link cut' : 'link failed') : error.code === 'terminal-refused' ? 'terminal refused' : error.code === 'quarantined' ? 'terminal store in quarantine' : 'not a bifente terminal';
     return { code: HOST_EXIT.link, message: `${what} at ${link}: ${error.message}; nothing is lost, sync again` };
   }
   if (isDriverError(error)) {

@@ -5,6 +5,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { X509Certificate } from 'node:crypto';
 import { openLink, type Link } from '../../drivers/index.js';
@@ -30,6 +31,8 @@ export const SYNC_OPTIONS = {
   ca: { type: 'string', default: TEST_CA },
   crl: { type: 'string', default: TEST_CRL },
   timeout: { type: 'string', default: '5000' },
+  /** Where quarantined stores go; default: `quarantine/` next to the database. */
+  'quarantine-dir': { type: 'string' },
 } as const;
 
 /** `item` progress as one line: what, which, what became of it. */
@@ -52,6 +55,14 @@ function reportProgress(progress: Progress, e: SyncProgress): void {
       return progress.note(`acknowledging ${e.ids.length} item(s)`);
     case 'acknowledged':
       return progress.note(`the terminal freed ${e.freed.length} item(s)`);
+    case 'quarantine-listed':
+      return progress.note(`the terminal's store is in quarantine: ${e.pending} quarantined store(s) to take first`);
+    case 'quarantine-chunk':
+      return progress.step(e.written, e.size, `quarantine ${e.id}: ${e.name}`);
+    case 'quarantine-recorded':
+      return progress.note(`quarantine ${e.id}: ${e.files.length} file(s) kept in ${e.folder}`);
+    case 'quarantine-released':
+      return progress.note(`quarantine ${e.id} released: the terminal numbers invoices from ${e.nextInvoiceNumber}`);
   }
 }
 
@@ -69,7 +80,11 @@ export function summaryText(s: SyncSummary): string {
     ['acknowledged', s.acknowledged.length],
     ['freed', s.freed.length],
   ];
-  let text = `sync ${s.syncId} with terminal ${s.terminal.serial}\n\n${formatTable([{ header: 'items' }, { header: 'count', right: true }], rows.map(([k, n]) => [k, String(n)]))}`;
+  let text = `sync ${s.syncId} with terminal ${s.terminal.serial}\n\n`;
+  if (s.quarantine !== undefined) {
+    text += `Quarantined stores taken first:\n${formatTable([{ header: 'id', right: true }, { header: 'reason' }, { header: 'outcome' }, { header: 'next invoice', right: true }, { header: 'folder' }], s.quarantine.quarantines.map((q) => [String(q.id), q.reason, q.outcome, q.nextInvoiceNumber === undefined ? '' : String(q.nextInvoiceNumber), q.folder ?? '']))}\n`;
+  }
+  text += `${formatTable([{ header: 'items' }, { header: 'count', right: true }], rows.map(([k, n]) => [k, String(n)]))}`;
   if (s.rejected.length > 0) {
     text += `\nRejected (kept on the terminal):\n${formatTable([{ header: 'kind' }, { header: 'id', right: true }, { header: 'reason' }, { header: 'detail' }], s.rejected.map((r) => [r.kind, String(r.kind === 'lot' ? lotStoreId(r.id) : r.id), r.reason, r.detail]))}`;
   }
@@ -126,6 +141,7 @@ export async function runHostSync(args: readonly string[], io: Io): Promise<numb
       revokedSerials: anchors.revoked,
       now: Date.now,
       utcOffsetMinutes: -new Date().getTimezoneOffset(),
+      quarantineFolder: values['quarantine-dir'] ?? join(dirname(values.db), 'quarantine'),
       onProgress: (e) => reportProgress(progress, e),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
     });

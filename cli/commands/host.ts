@@ -11,7 +11,7 @@ import { runHostSync } from './host-sync.js';
 import { runHostUpload } from './host-upload.js';
 
 const USAGE = [
-  'Usage: bifente host sync [--link serial:<device>|hid:<hidraw path>|hid:<vendor>:<product>] [--db <file>] [--ca <pem>] [--crl <pem>] [--timeout <ms>] [--json]',
+  'Usage: bifente host sync [--link serial:<device>|hid:<hidraw path>|hid:<vendor>:<product>] [--db <file>] [--ca <pem>] [--crl <pem>] [--timeout <ms>] [--quarantine-dir <dir>] [--json]',
   '       bifente host lots [--db <file>] [--state <state>] [--json]',
   '       bifente host status [--db <file>] [--json]',
   '       bifente host upload [--db <file>] --url <teleservice> (--reader <name> | --pkcs11 <module> [--slot <n> | --token-label <label>])',
@@ -36,6 +36,8 @@ const USAGE = [
   '  --ca <pem>       the CA signatures must chain to (default: the test CA, test-vectors/pki/ca/ca.cert.pem)',
   '  --crl <pem>      its CRL (default test-vectors/pki/ca/crl.pem)',
   '  --timeout <ms>   time limit of each request to the terminal (default 5000)',
+  '  --quarantine-dir <dir>  where the files of a quarantined terminal store are kept before',
+  '                   it is released (default quarantine/ next to the database)',
   '  --json           JSON on stdout and nothing else (no progress)',
   '',
   'Options of upload (and of bifente rights):',

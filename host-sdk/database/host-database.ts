@@ -10,6 +10,7 @@ import type { LotState, LotStateChange, LotTransition } from '../lots/lot-state.
 import { applyLotState } from './lot-state-store.js';
 import { fromSqlite, HostDatabaseError } from './host-database-error.js';
 import { createRightsTable, type RightsTable } from './rights-table.js';
+import { createQuarantineTable, type QuarantineTable } from './quarantine-table.js';
 import { createUploadTable, type UploadTable } from './upload-table.js';
 import type {
   ConflictRecord,
@@ -100,6 +101,8 @@ export interface HostDatabase {
   readonly rights: RightsTable;
   /** Lot uploads, ARLs, returns and host-built lots (schema version 2). */
   readonly uploads: UploadTable;
+  /** Quarantined terminal stores the host took and released (schema version 3). */
+  readonly quarantines: QuarantineTable;
   /** Close the connection (idempotent); later calls throw `closed`. */
   close(): void;
 }
@@ -351,6 +354,7 @@ export function createHostDatabase(db: BetterSqlite3.Database, path: string, clo
     ),
     rights: createRightsTable(db, run),
     uploads: createUploadTable(db, run, tx),
+    quarantines: createQuarantineTable(db, run),
     close() {
       if (closed) return;
       closed = true;

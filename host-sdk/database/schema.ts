@@ -168,6 +168,26 @@ export const HOST_MIGRATIONS: readonly HostMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'quarantined terminal stores the host took (files, digests) and released',
+    sql: `
+      CREATE TABLE quarantine (
+        terminal_serial TEXT NOT NULL REFERENCES terminal (serial),
+        quarantine_id INTEGER NOT NULL CHECK (quarantine_id BETWEEN 1 AND 4294967295),
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        detail TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        files TEXT NOT NULL CHECK (json_valid(files)),
+        taken_at INTEGER NOT NULL,
+        released_at INTEGER,
+        next_invoice_number INTEGER CHECK (next_invoice_number BETWEEN 1 AND 999999999),
+        CHECK ((released_at IS NULL) = (next_invoice_number IS NULL)),
+        PRIMARY KEY (terminal_serial, quarantine_id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The schema version this host SDK writes: the last migration's. */

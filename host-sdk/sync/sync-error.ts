@@ -15,6 +15,8 @@ export type SyncErrorCode =
   | 'canceled'
   /** The terminal answered `busy` (a card operation in progress): try again when it is idle. */
   | 'busy'
+  /** The terminal's store is in quarantine (`LINK_ERROR.quarantined`): take the quarantined stores first (`takeQuarantinedStores`, or `syncTerminal` with `quarantineFolder`). */
+  | 'quarantined'
   /** The terminal answered an error to a request that must succeed. */
   | 'terminal-refused'
   /** The terminal's answer did not fit the request (another kind, another id). */

@@ -8,30 +8,18 @@
  * acknowledges it.
  * @module
  */
-import { isDriverError, type Link, type LinkRequestBody } from '../../drivers/index.js';
-import { isLotLinkId, LINK_ERROR, sha256, type LinkAnswerKinds, type LinkFseEntry, type TrustAnchors } from '../../protocol/index.js';
+import type { Link } from '../../drivers/index.js';
+import { isLotLinkId, LINK_ERROR, sha256, type LinkFseEntry, type TrustAnchors } from '../../protocol/index.js';
+import { takeQuarantinedStores } from '../quarantine/take-quarantined.js';
+import type { QuarantineSummary } from '../quarantine/quarantine-types.js';
+import { ask } from './link-ask.js';
 import type { HostDatabase, TerminalIdentity } from '../database/host-database.js';
 import { checkFse, checkLot, sameBytes } from './check-items.js';
-import { SyncError } from './sync-error.js';
+import { isSyncError, SyncError } from './sync-error.js';
 import type { ItemOutcome, SyncConflict, SyncOptions, SyncProgress, SyncRejection, SyncSummary } from './sync-types.js';
 
 /** Most ids in one acknowledge request (the link's field is 16-bit). */
 const MAX_ACK_IDS = 65_535;
-
-/** The answer kind each request expects. */
-const ANSWER_KIND: { readonly [K in keyof LinkAnswerKinds]: LinkAnswerKinds[K]['kind'] } = {
-  identify: 'identity',
-  'set-clock': 'clock-set',
-  'list-fses': 'fse-list',
-  'fetch-fse': 'fse',
-  'fetch-lot': 'lot',
-  acknowledge: 'acknowledged',
-  'update-tariffs': 'tariffs-updated',
-  'read-event-log': 'event-log',
-  'list-quarantined': 'quarantine-list',
-  'fetch-quarantined': 'quarantined-chunk',
-  'release-quarantined': 'quarantine-released',
-};
 
 /** One sync's running state. */
 interface Run {
@@ -62,27 +50,6 @@ function checkOptions(options: SyncOptions): void {
   if (typeof options.ca !== 'string' && !(options.ca instanceof Uint8Array)) throw new TypeError('syncTerminal needs options.ca, the CA certificate (PEM or DER)');
 }
 
-/** Send one request; the answer of the expected kind, `undefined` for `notFound` when allowed, else a SyncError. */
-async function ask<R extends LinkRequestBody>(run: Run, body: R, allowNotFound = false): Promise<LinkAnswerKinds[R['kind']] | undefined> {
-  const { signal, requestTimeoutMs } = run.options;
-  if (signal?.aborted === true) throw new SyncError('canceled', `the sync was canceled before ${body.kind}`, { cause: signal.reason });
-  let answer;
-  try {
-    answer = await run.link.request(body, { signal, timeoutMs: requestTimeoutMs });
-  } catch (error) {
-    if (isDriverError(error, 'canceled')) throw new SyncError('canceled', `the sync was canceled during ${body.kind}`, { cause: error });
-    if (isDriverError(error)) throw new SyncError('link-failed', `the link to the terminal failed during ${body.kind} (${error.code}): ${error.message}`, { cause: error });
-    throw error;
-  }
-  if (answer.kind === 'error') {
-    if (answer.code === LINK_ERROR.notFound && allowNotFound) return undefined;
-    if (answer.code === LINK_ERROR.busy) throw new SyncError('busy', `the terminal is busy (${answer.text}): try again when it is idle`);
-    throw new SyncError('terminal-refused', `the terminal refused ${body.kind} (error ${answer.code}: ${answer.text})`);
-  }
-  if (answer.kind !== ANSWER_KIND[body.kind]) throw new SyncError('protocol-error', `the terminal answered ${answer.kind} to ${body.kind}`);
-  return answer as LinkAnswerKinds[R['kind']];
-}
-
 function progress(run: Run, event: SyncProgress): void {
   run.options.onProgress?.(event);
 }
@@ -94,7 +61,7 @@ function itemDone(run: Run, kind: 'fse' | 'lot', id: number, outcome: ItemOutcom
 
 /** Fetch an item's bytes; `undefined` when it vanished. */
 async function fetchItem(run: Run, kind: 'fse' | 'lot', id: number): Promise<Uint8Array | undefined> {
-  const answer = await ask(run, { kind: kind === 'fse' ? 'fetch-fse' : 'fetch-lot', id }, true);
+  const answer = await ask(run, { kind: kind === 'fse' ? 'fetch-fse' : 'fetch-lot', id }, [LINK_ERROR.notFound]);
   if (answer === undefined) {
     run.vanished.push(id);
     run.db.journal(run.syncId, 'vanished', `${kind} listed, then not found`, id);
@@ -159,6 +126,24 @@ async function syncLot(run: Run, id: number): Promise<void> {
   itemDone(run, 'lot', id, held ? 'held' : 'stored', lot.verdict);
 }
 
+/**
+ * `list-fses`, or, when the terminal answers `quarantined` and the options
+ * name a quarantine folder, take and release its quarantined stores first,
+ * then list the fresh store.
+ */
+async function listFses(run: Run, terminal: TerminalIdentity): Promise<{ fses: readonly LinkFseEntry[]; quarantine?: QuarantineSummary }> {
+  const { quarantineFolder: folder, now, signal, requestTimeoutMs, onProgress } = run.options;
+  try {
+    return { fses: (await ask(run, { kind: 'list-fses' }))!.fses };
+  } catch (error) {
+    if (folder === undefined || !isSyncError(error, 'quarantined')) throw error;
+  }
+  run.db.journal(run.syncId, 'quarantine', 'the terminal\'s store is in quarantine: taking the quarantined stores first');
+  const quarantine = await takeQuarantinedStores(run.link, run.db, { folder, now, terminal, ...(signal === undefined ? {} : { signal }), ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }), ...(onProgress === undefined ? {} : { onProgress }) });
+  run.db.journal(run.syncId, 'quarantine', quarantine.quarantines.map((q) => `${q.id} ${q.reason}: ${q.outcome}${q.nextInvoiceNumber === undefined ? '' : `, invoices from ${q.nextInvoiceNumber}`}`).join('; '));
+  return { fses: (await ask(run, { kind: 'list-fses' }))!.fses, quarantine };
+}
+
 /** Acknowledge what the host holds; record what the terminal freed. */
 async function acknowledge(run: Run): Promise<number[]> {
   const freed: number[] = [];
@@ -204,7 +189,7 @@ export async function syncTerminal(link: Link, db: HostDatabase, options: SyncOp
     db.recordClockDrift(terminal.serial, clockDriftMs);
     db.journal(run.syncId, 'clock-set', `terminal clock was ${clockDriftMs} ms ${clockDriftMs >= 0 ? 'ahead' : 'behind'}`);
     progress(run, { phase: 'clock-set', driftMs: clockDriftMs });
-    const listed = (await ask(run, { kind: 'list-fses' }))!.fses;
+    const { fses: listed, quarantine } = await listFses(run, terminal);
     const byId = (a: LinkFseEntry, b: LinkFseEntry) => a.id - b.id;
     const fses = listed.filter((e) => !isLotLinkId(e.id)).sort(byId);
     const lots = listed.filter((e) => isLotLinkId(e.id)).sort(byId);
@@ -228,6 +213,7 @@ export async function syncTerminal(link: Link, db: HostDatabase, options: SyncOp
       vanished: run.vanished,
       acknowledged: [...run.ackable],
       freed,
+      ...(quarantine === undefined ? {} : { quarantine }),
     };
     db.endSync(run.syncId, 'done', JSON.stringify(summary, (_, v: unknown) => (v instanceof Uint8Array ? undefined : v)), options.now());
     return summary;

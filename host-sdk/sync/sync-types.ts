@@ -4,6 +4,7 @@
  */
 import type { RejectionReason } from '../database/records.js';
 import type { TerminalIdentity } from '../database/host-database.js';
+import type { QuarantineProgress, QuarantineSummary } from '../quarantine/quarantine-types.js';
 
 /** Options of `syncTerminal`. */
 export interface SyncOptions {
@@ -21,6 +22,12 @@ export interface SyncOptions {
   readonly signal?: AbortSignal;
   /** Time limit of each request to the terminal, ms; default: the link's. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Where quarantined stores go (`takeQuarantinedStores`' `folder`). When
+   * the terminal answers `quarantined`, the sync takes and releases them
+   * first, then lists the fresh store; without it, `SyncError('quarantined')`.
+   */
+  readonly quarantineFolder?: string;
 }
 
 /** What became of one listed item. */
@@ -50,6 +57,7 @@ export type SyncProgress =
       readonly done: number;
       readonly total: number;
     }
+  | QuarantineProgress
   | { readonly phase: 'acknowledging'; readonly ids: readonly number[] }
   | { readonly phase: 'acknowledged'; readonly freed: readonly number[] };
 
@@ -94,4 +102,6 @@ export interface SyncSummary {
   readonly acknowledged: readonly number[];
   /** Link ids the terminal said it freed. */
   readonly freed: readonly number[];
+  /** The quarantined stores taken first, when the terminal was in quarantine. */
+  readonly quarantine?: QuarantineSummary;
 }
