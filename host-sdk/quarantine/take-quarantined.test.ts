@@ -5,7 +5,7 @@
 // side is the terminal's own quarantine server and, after the release, its
 // host link server on the fresh store (with the firmware's adoption of the
 // next invoice number).
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -88,8 +88,8 @@ function terminalOf(boot: BootQuarantined) {
   };
 }
 
-test.serial('a corrupt store: every file taken byte for byte, recorded, released once with highest + 1 + margin; the terminal captures again from it', async (t) => {
-  t.timeout(60_000);
+/** A host that synced the terminal once, then the terminal's store corrupted and booted in quarantine; closed with the test. */
+async function quarantinedRig(t: ExecutionContext) {
   const folder = tempFolder();
   t.teardown(folder.remove);
   const cards = await openCards();
@@ -98,6 +98,12 @@ test.serial('a corrupt store: every file taken byte for byte, recorded, released
   t.teardown(() => db.close());
   const terminal = terminalOf(boot);
   t.teardown(() => terminal.close());
+  return { folder, cards, db, originals, terminal };
+}
+
+test.serial('a corrupt store: every file taken byte for byte, recorded, released once with highest + 1 + margin; the terminal captures again from it', async (t) => {
+  t.timeout(60_000);
+  const { folder, cards, db, originals, terminal } = await quarantinedRig(t);
   const { host } = await terminal.plug();
 
   t.is(db.quarantines.highestInvoiceNumber(DEVICE.serial), 51);
@@ -132,14 +138,7 @@ test.serial('a corrupt store: every file taken byte for byte, recorded, released
 
 test.serial('without a quarantine folder the sync stops with `quarantined`; the link cut mid-fetch, then a run that completes; a host stopped between record and release releases on the next run', async (t) => {
   t.timeout(60_000);
-  const folder = tempFolder();
-  t.teardown(folder.remove);
-  const cards = await openCards();
-  t.teardown(() => cards.close());
-  const { boot, db, originals } = await corruptTerminal(folder.dir, cards);
-  t.teardown(() => db.close());
-  const terminal = terminalOf(boot);
-  t.teardown(() => terminal.close());
+  const { folder, db, originals, terminal } = await quarantinedRig(t);
   const quarantineDir = join(folder.dir, 'quarantine');
   const options = { folder: quarantineDir, now: () => HOST_NOW };
 
@@ -179,14 +178,7 @@ test.serial('without a quarantine folder the sync stops with `quarantined`; the 
 
 test.serial('a release that got through while its answer was lost: not recorded; the next run, on a list that does not show it yet, gets `refused` and records it as done', async (t) => {
   t.timeout(60_000);
-  const folder = tempFolder();
-  t.teardown(folder.remove);
-  const cards = await openCards();
-  t.teardown(() => cards.close());
-  const { boot, db } = await corruptTerminal(folder.dir, cards);
-  t.teardown(() => db.close());
-  const terminal = terminalOf(boot);
-  t.teardown(() => terminal.close());
+  const { folder, db, terminal } = await quarantinedRig(t);
   const options = { folder: join(folder.dir, 'quarantine'), now: () => HOST_NOW };
   const expected = 51 + 1 + QUARANTINE_INVOICE_MARGIN;
 
