@@ -122,7 +122,9 @@ wait_ready() {
     [ -S "$comm" ] && serves_vpcd && return 0
     sleep 0.1
   done
-  say "pcscd (pid $pid) did not list '$reader' within ${timeout}s; its log: $log"
+  # Keep this start's log apart: the next start appends to $log, and a CI retry would bury it.
+  cp "$log" "${log%.log}-failed-$pid.log" 2>/dev/null || true
+  say "pcscd (pid $pid) did not list '$reader' within ${timeout}s; its log: ${log%.log}-failed-$pid.log"
   return 1
 }
 
