@@ -15,7 +15,7 @@ import {
   parseSignedLot,
   sha256,
   toHex,
-  verifySignedLot,
+  verifySignedLotValue,
   x509,
   type Arl,
   type B2File,
@@ -125,12 +125,12 @@ function parseUpload(upload: LotUpload): { file: B2File; signed: SignedLot; sign
 /** Build the lot reception over the store (README "Lot reception"). */
 export function createLotReception(deps: LotReceptionDeps): LotReception {
   const { lots, partners } = deps;
-  const ca = new Uint8Array(deps.trust.ca.raw);
+  const { ca } = deps.trust;
 
   /** Steps 7-9: signature and certificate at the lot's date, B2 against the lot, destination. */
-  function contentVerdict(signedBytes: Uint8Array, signed: SignedLot, file: B2File): Verdict {
+  function contentVerdict(signed: SignedLot, file: B2File): Verdict {
     const lotTime = Date.parse(signed.lot.createdAt);
-    const verified = verifySignedLot(signedBytes, { ca, ...(Number.isNaN(lotTime) ? {} : { at: lotTime }), revokedSerials: deps.trust.revokedSerials });
+    const verified = verifySignedLotValue(signed, { ca, ...(Number.isNaN(lotTime) ? {} : { at: lotTime }), revokedSerials: deps.trust.revokedSerials });
     if (!verified.ok) return { reason: verified.reason === 'bad-signature' ? 'L0002' : 'L0003', message: verified.message };
     const mismatches = b2Mismatches(file, signed);
     if (mismatches !== undefined) return mismatches;
@@ -171,7 +171,7 @@ export function createLotReception(deps: LotReceptionDeps): LotReception {
         throw new TeleserviceError('not-your-lot', `the lot of partner ${partner} signed by ${signerRpps ?? 'an unknown signer'} may not be sent by ${senderRpps}`);
       }
       const lotHash = toHex(sha256(signedBytes)).toLowerCase();
-      const content = contentVerdict(signedBytes, signed, file);
+      const content = contentVerdict(signed, file);
       return deps.store.transaction(() => {
         const earlier = lots.receptionByHash(lotHash);
         const number = content === undefined ? numberVerdict(partner, signed) : undefined;

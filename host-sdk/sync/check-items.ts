@@ -4,7 +4,7 @@
  * then each of its FSE digests against the FSEs the host holds.
  * @module
  */
-import { parseSecuredFse, parseSignedLot, verifySecuredFse, verifySignedLot, type SignedLot, type TrustAnchors } from '../../protocol/index.js';
+import { parseSecuredFse, parseSignedLot, verifySecuredFseValue, verifySignedLotValue, type SignedLot, type TrustAnchors } from '../../protocol/index.js';
 import type { HostFse, RejectionReason, VerdictFields } from '../database/records.js';
 
 /** A verdict and, for a verified lot, the host ids of its FSEs. */
@@ -24,29 +24,31 @@ function anchorsAt(anchors: TrustAnchors, at: number | undefined): TrustAnchors 
 
 /**
  * Verify a secured FSE fetched under link id `id` (its invoice number):
- * protocol's `verifySecuredFse` with every certificate valid at the FSE's
+ * protocol's verification (parsed once) with every certificate valid at the FSE's
  * capture time and not revoked (OURS: the time it was signed, not the
  * host's now), then the id.
  */
 export function checkFse(bytes: Uint8Array, id: number, anchors: TrustAnchors): VerdictFields {
   const parsed = parseSecuredFse(bytes);
-  const verdict = verifySecuredFse(bytes, anchorsAt(anchors, parsed.ok ? madeAt(parsed.value.fse.capturedAt) : undefined));
+  if (!parsed.ok) return rejected('unparsable', parsed.error.message);
+  const verdict = verifySecuredFseValue(parsed.value, anchorsAt(anchors, madeAt(parsed.value.fse.capturedAt)));
   if (!verdict.ok) return rejected(verdict.reason, verdict.message);
   if (verdict.value.fse.invoiceNumber !== id) return rejected('wrong-id', `fetched as FSE ${id}, the FSE says invoice ${verdict.value.fse.invoiceNumber}`);
   return { verdict: 'verified' };
 }
 
 /**
- * Verify a signed lot: protocol's `verifySignedLot` (certificates valid at
+ * Verify a signed lot: protocol's verification, parsed once (certificates valid at
  * the lot's creation time, not revoked), then every entry against `held`
  * (the host's FSE of that invoice number from the same terminal): it must
  * be held, verified, and have the entry's digest.
  */
 export function checkLot(bytes: Uint8Array, anchors: TrustAnchors, held: (invoiceNumber: number) => HostFse | undefined): LotCheck {
   const parsed = parseSignedLot(bytes);
-  const lot = parsed.ok ? parsed.value.lot : undefined;
-  const verdict = verifySignedLot(bytes, anchorsAt(anchors, madeAt(lot?.createdAt)));
-  const withLot = lot === undefined ? {} : { lot };
+  if (!parsed.ok) return { ...rejected('unparsable', parsed.error.message), fseIds: [] };
+  const { lot } = parsed.value;
+  const verdict = verifySignedLotValue(parsed.value, anchorsAt(anchors, madeAt(lot.createdAt)));
+  const withLot = { lot };
   if (!verdict.ok) return { ...rejected(verdict.reason, verdict.message), ...withLot, fseIds: [] };
   const fseIds: number[] = [];
   for (const entry of verdict.value.lot.fses) {

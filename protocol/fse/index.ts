@@ -28,4 +28,4 @@ export { MAX_CENTS, isIsoDate, isIsoDateTime, type IkZone, type SecuringMode, ty
 export type { FseReason } from './canonical.js';
 export { sha256 } from './digest.js';
 export { certificateCommonName, certificateStanding, normalizeSerial, signatureValid, x509, type CertificateAnchors, type CertificateStanding } from './certificates.js';
-export { verifySecuredFse, verifySignedLot, type FseVerification, type LotVerification, type SignatureVerdict, type TrustAnchors, type Verification, type VerificationFailure } from './verify.js';
+export { verifySecuredFse, verifySecuredFseValue, verifySignedLot, verifySignedLotValue, type FseVerification, type LotVerification, type SignatureVerdict, type TrustAnchors, type Verification, type VerificationFailure } from './verify.js';

@@ -11,7 +11,7 @@
  * clock: the time a certificate must be valid at is an input).
  * @module
  */
-import type { X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { certificateStanding, signatureValid, x509 } from './certificates.js';
 import { parseSignedLot, signedLotCheck, type SignedLot } from './lot.js';
 import { parseSecuredFse, securedFseChecks, type SecuredFse, type SignatureCheck, type Signer } from './secured-fse.js';
@@ -59,8 +59,8 @@ export type LotVerification = Verification<SignedLot>;
 
 /** What the verifier trusts. */
 export interface TrustAnchors {
-  /** The CA certificate, PEM or DER. */
-  readonly ca: string | Uint8Array;
+  /** The CA certificate: PEM, DER, or already parsed (a server verifying many items parses it once). */
+  readonly ca: string | Uint8Array | X509Certificate;
   /** When given, the CPS signature must come from this certificate (DER). */
   readonly cpsCertificate?: Uint8Array;
   /** When given (ms since 1970), every certificate must be valid at this time. */
@@ -91,7 +91,7 @@ const MESSAGES: Readonly<Record<Exclude<VerificationFailure, 'unparsable' | 'exp
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function verifyChecks<T>(value: T, checks: readonly SignatureCheck[], cpsCertificate: Uint8Array, anchors: TrustAnchors): Verification<T> {
-  const ca = x509(anchors.ca);
+  const ca = anchors.ca instanceof X509Certificate ? anchors.ca : x509(anchors.ca);
   if (ca === undefined) throw new TypeError('the CA is not an X.509 certificate');
   const outcomes = checks.map((c) => check(c, ca, anchors));
   const verdicts = outcomes.map((o) => o.verdict);
@@ -117,7 +117,18 @@ function verifyChecks<T>(value: T, checks: readonly SignatureCheck[], cpsCertifi
 export function verifySecuredFse(bytes: Uint8Array, anchors: TrustAnchors): FseVerification {
   const parsed = parseSecuredFse(bytes);
   if (!parsed.ok) return { ok: false, reason: 'unparsable', message: parsed.error.message, verdicts: [] };
-  return verifyChecks(parsed.value, securedFseChecks(parsed.value), parsed.value.cps.certificate, anchors);
+  return verifySecuredFseValue(parsed.value, anchors);
+}
+
+/**
+ * {@link verifySecuredFse} of an envelope already parsed (a caller that
+ * needed its fields first, e.g. its capture time for `anchors.at`, parses
+ * once).
+ * @example verifySecuredFseValue(parsed, { ca, at: Date.parse(parsed.fse.capturedAt) }).ok // true
+ * @throws TypeError when `anchors.ca` is not a certificate.
+ */
+export function verifySecuredFseValue(secured: SecuredFse, anchors: TrustAnchors): FseVerification {
+  return verifyChecks(secured, securedFseChecks(secured), secured.cps.certificate, anchors);
 }
 
 /**
@@ -131,5 +142,15 @@ export function verifySecuredFse(bytes: Uint8Array, anchors: TrustAnchors): FseV
 export function verifySignedLot(bytes: Uint8Array, anchors: TrustAnchors): LotVerification {
   const parsed = parseSignedLot(bytes);
   if (!parsed.ok) return { ok: false, reason: 'unparsable', message: parsed.error.message, verdicts: [] };
-  return verifyChecks(parsed.value, [signedLotCheck(parsed.value)], parsed.value.cps.certificate, anchors);
+  return verifySignedLotValue(parsed.value, anchors);
+}
+
+/**
+ * {@link verifySignedLot} of a lot already parsed (parsed once by a caller
+ * that needed its creation time or numbering first).
+ * @example verifySignedLotValue(parsed, { ca, at: Date.parse(parsed.lot.createdAt) }).ok // true
+ * @throws TypeError when `anchors.ca` is not a certificate.
+ */
+export function verifySignedLotValue(signed: SignedLot, anchors: TrustAnchors): LotVerification {
+  return verifyChecks(signed, [signedLotCheck(signed)], signed.cps.certificate, anchors);
 }
