@@ -12,6 +12,21 @@ import type { PcscliteContext, PcscliteFactory, PcscliteReader, PcscliteStatus }
 /** pcsc-lite keeps a card event counter in the upper 16 bits of dwEventState (pcsc-lite winscard_clnt.c). */
 const EVENT_COUNT_SHIFT = 16;
 
+/**
+ * How long a status thread must have been silent before its native close.
+ * pcsclite 1.0.1's close() (src/cardreader.cpp, src/pcsclite.cpp) calls
+ * SCardCancel five times over 50 ms and then joins the thread. SCardCancel
+ * only reaches a thread already waiting inside SCardGetStatusChange: one
+ * still connecting to pcscd, or between two calls, misses it, and then
+ * either the join blocks the event loop for good or the thread ends without
+ * telling the main thread (its pcscd context and libuv handle leak, the
+ * process never exits). A thread has reached its wait once its first report
+ * is in and none came for this long (README "pcsclite close race").
+ */
+export const PARK_MS = 100;
+/** A thread that never reports is closed after this long anyway (pcscd itself is stuck then). */
+const FIRST_REPORT_CAP_MS = 2000;
+
 /** What the context knows of one reader. */
 export interface ReaderEntry {
   readonly reader: PcscliteReader;
@@ -22,13 +37,16 @@ export interface ReaderEntry {
   readonly statusWaiters: Set<() => void>;
   /** Native card calls in flight: pcsclite's close() would block the event loop on the reader's mutex until they end. */
   busy: number;
-  closeWhenIdle: boolean;
+  /** Called when the last call in flight ends. */
+  readonly idleWaiters: Set<() => void>;
+  /** When the status thread last reported (performance.now()); undefined before its first report. */
+  lastReport: number | undefined;
 }
 
 /** What a context reports to its owner. */
 export interface ContextSink {
   event(event: TransportEvent): void;
-  /** The pcscd connection failed: the context is dead and closed. */
+  /** The pcscd connection failed: the context is dead and closing (its close() promise says when it is closed). */
   failed(error: DriverError): void;
 }
 
@@ -42,6 +60,9 @@ export class PcscContext {
   private brokenBy: DriverError | undefined;
   private readonly settledWaiters = new Set<() => void>();
   private readonly native: PcscliteContext;
+  /** When the reader-list thread last reported; undefined before its first list. */
+  private lastList: number | undefined;
+  private closing: Promise<void> | undefined;
 
   /** Throws a DriverError (`no-service` when pcscd is not running). */
   constructor(
@@ -60,6 +81,7 @@ export class PcscContext {
     Object.defineProperty(this.native, 'start', {
       value: (callback: Parameters<PcscliteContext['start']>[0]) =>
         start((error, names) => {
+          this.lastList = performance.now();
           callback(error, names);
           if (error === undefined && !this.closed) {
             this.listed = true;
@@ -122,32 +144,54 @@ export class PcscContext {
     if (entry === undefined) return call;
     entry.busy++;
     const idle = () => {
-      if (--entry.busy === 0 && entry.closeWhenIdle) entry.reader.close();
+      if (--entry.busy === 0) for (const wake of [...entry.idleWaiters]) wake();
     };
     call.then(idle, idle);
     return call;
   }
 
-  /** Stop every status thread and the reader-list thread. Idempotent. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Stop every status thread and the reader-list thread. No event is reported
+   * after the call; the promise resolves once every native thread is closed,
+   * each once parked (see {@link PARK_MS}), except a reader with a call in
+   * flight: its thread closes when the call ends. Idempotent.
+   */
+  close(): Promise<void> {
+    if (this.closing !== undefined) return this.closing;
     this.closed = true;
-    for (const entry of this.readers.values()) {
-      if (entry.busy > 0) entry.closeWhenIdle = true;
-      else entry.reader.close();
-      for (const wake of [...entry.statusWaiters]) wake();
-    }
+    const entries = [...this.readers.values()];
+    for (const entry of entries) for (const wake of [...entry.statusWaiters]) wake();
     this.readers.clear();
-    this.native.close();
     for (const waiter of [...this.settledWaiters]) waiter();
+    this.closing = Promise.all(entries.map((entry) => this.closeReader(entry))).then(async () => {
+      await parked(() => this.lastList);
+      this.native.close();
+    });
+    return this.closing;
+  }
+
+  /** Close a reader's status thread once parked; one with a call in flight closes when the call ends, parked again (a mute card's call may never end: not awaited). */
+  private async closeReader(entry: ReaderEntry): Promise<void> {
+    await parked(() => entry.lastReport);
+    if (entry.busy === 0) {
+      entry.reader.close();
+      return;
+    }
+    entry.idleWaiters.add(function closeWhenIdle(this: void) {
+      entry.idleWaiters.delete(closeWhenIdle);
+      void parked(() => entry.lastReport).then(() => entry.reader.close());
+    });
   }
 
   private addReader(reader: PcscliteReader): void {
+    const entry: ReaderEntry = { reader, state: undefined, atr: new Uint8Array(0), statusWaiters: new Set(), busy: 0, idleWaiters: new Set(), lastReport: undefined };
+    // Before any other listener: the close waits on these times even after the context closed.
+    reader.on('status', () => (entry.lastReport = performance.now()));
+    reader.on('error', () => (entry.lastReport = performance.now()));
     if (this.closed) {
-      reader.close();
+      void this.closeReader(entry);
       return;
     }
-    const entry: ReaderEntry = { reader, state: undefined, atr: new Uint8Array(0), statusWaiters: new Set(), busy: 0, closeWhenIdle: false };
     this.readers.set(reader.name, entry);
     // pcsclite hangs or crashes the process when a reader's 'error' has no listener (DOMAIN.md).
     reader.on('error', (error) => {
@@ -191,10 +235,22 @@ export class PcscContext {
   private fail(error: Error): void {
     if (this.closed || this.broken) return; // pcsclite reports its own close as "Command cancelled"
     this.broken = true;
-    // Closing from inside pcsclite's callback would join the thread that is calling us back.
-    setImmediate(() => this.close());
     this.brokenBy = pcscError(error, 'watching pcscd readers', 'context');
+    // close() touches no native thread now: they close once parked, never from inside this callback.
+    void this.close();
     this.sink.failed(this.brokenBy);
+  }
+}
+
+/** Resolves once a thread whose last report time `last` gives has been silent for {@link PARK_MS}, or never reported for {@link FIRST_REPORT_CAP_MS}. */
+async function parked(last: () => number | undefined): Promise<void> {
+  const since = performance.now();
+  for (;;) {
+    const at = last();
+    const now = performance.now();
+    const wait = at === undefined ? since + FIRST_REPORT_CAP_MS - now : at + PARK_MS - now;
+    if (wait <= 0) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, at === undefined ? 10 : wait)));
   }
 }
 

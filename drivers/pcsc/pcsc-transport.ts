@@ -11,7 +11,7 @@ import type { OpenOptions, ReaderDescriptor, ReaderPort, ReaderTransport, Transp
 import { eventCount, PcscContext, present } from './pcsc-context.js';
 import { pcscError } from './pcsc-errors.js';
 import { cardProtocol, PcscPort } from './pcsc-port.js';
-import { loadPcsclite, type PcscliteFactory, type PcscliteImporter } from './pcsclite-module.js';
+import { loadPcsclite, siblingReader, type PcscliteImporter } from './pcsclite-module.js';
 import { processReaderLocks } from './transaction-lock.js';
 
 /** Reconnection to pcscd: `min(maxMs, initialMs * 2 ** attempt)` between attempts. */
@@ -38,9 +38,9 @@ const DEFAULT_BACKOFF: PcscBackoff = { initialMs: 100, maxMs: 2000 };
  * Make a PC/SC transport (kind `pcsc`). Nothing native is loaded until the
  * first `list`, `watch` or `open`. PC/SC leaves 61XX / 6CXX to the host
  * (`chainsResponses: false`). pcsclite has one card handle per reader
- * object: the first port on a reader uses the transport's context, each
- * further one a context of its own (two pcscd connections that pcsclite
- * frees only at garbage collection).
+ * object: the first port on a reader uses the transport's reader object,
+ * each further one a sibling object with no status thread (a pcscd
+ * connection that pcsclite frees only at garbage collection).
  * Transactions are an in-process lock (transaction-lock.ts).
  * @example
  * const transport = createPcscTransport();
@@ -59,7 +59,6 @@ class PcscTransport implements ReaderTransport {
   private readonly listeners = new Set<(event: TransportEvent) => void>();
   /** The open ports, by reader. */
   private readonly ports = new Map<string, Set<PcscPort>>();
-  private factory: PcscliteFactory | undefined;
   private context: PcscContext | undefined;
   private connecting: Promise<PcscContext> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -67,6 +66,8 @@ class PcscTransport implements ReaderTransport {
   /** pcscd went away since the last context: the next one announces `service.up`. */
   private down = false;
   private closed = false;
+  /** Contexts closing (their native threads park first, pcsc-context.ts): close() waits for them. */
+  private readonly retiring = new Set<Promise<void>>();
   private readonly backoff: PcscBackoff;
   private readonly settleTimeoutMs: number;
   private readonly transactionTimeoutMs: number;
@@ -105,9 +106,9 @@ class PcscTransport implements ReaderTransport {
       throw new DriverError('not-found', `there is no reader "${reader}" (pcscd lists: ${names})`);
     }
     if (!present(entry)) throw new DriverError('no-card', `there is no card in "${reader}"`);
-    // pcsclite has one card handle per reader object: a second port on a reader gets a context of its own.
-    const own = (this.ports.get(reader)?.size ?? 0) > 0 ? await this.handleContext(reader) : undefined;
-    const native = own?.readers.get(reader)?.reader ?? entry.reader;
+    // pcsclite has one card handle per reader object: a second port on a reader gets a reader object of its own.
+    const sibling = (this.ports.get(reader)?.size ?? 0) > 0 ? siblingReader(entry.reader) : undefined;
+    const native = sibling ?? entry.reader;
     const protocolMask = options.protocols.reduce((mask, p) => mask | (p === 'T=0' ? native.SCARD_PROTOCOL_T0 : native.SCARD_PROTOCOL_T1), 0);
     const ports = this.ports.get(reader) ?? new Set<PcscPort>();
     this.ports.set(reader, ports);
@@ -123,9 +124,9 @@ class PcscTransport implements ReaderTransport {
         cardLeft: (since, ms) => context.cardLeft(reader, since, ms),
         detach: () => {
           ports.delete(port);
-          own?.close();
         },
-        track: (call) => (own ?? context).track(reader, call),
+        // A sibling has no status thread to close: its calls need no counting.
+        track: (call) => (sibling === undefined ? context.track(reader, call) : call),
       },
       reader,
       entry.atr,
@@ -142,7 +143,6 @@ class PcscTransport implements ReaderTransport {
       });
     } catch (error) {
       ports.delete(port);
-      own?.close();
       throw error;
     }
     const protocol = cardProtocol(native, value);
@@ -165,8 +165,16 @@ class PcscTransport implements ReaderTransport {
     await Promise.allSettled([...this.ports.values()].flatMap((ports) => [...ports].map((port) => port.close('leave'))));
     this.listeners.clear();
     await this.connecting?.catch(() => undefined);
-    this.context?.close();
+    if (this.context !== undefined) this.retire(this.context);
     this.context = undefined;
+    await Promise.all(this.retiring);
+  }
+
+  /** Close `context`; {@link close} waits until its native threads are closed. */
+  private retire(context: PcscContext): void {
+    const closing = context.close();
+    this.retiring.add(closing);
+    void closing.finally(() => this.retiring.delete(closing));
   }
 
   /** A settled context, made now if there is none. */
@@ -179,7 +187,6 @@ class PcscTransport implements ReaderTransport {
 
   private async connect(): Promise<PcscContext> {
     const factory = await loadPcsclite(this.options.importer);
-    this.factory = factory;
     if (this.context !== undefined) return this.context;
     // The new context's first readers are announced after `service.up`, once it settled.
     let early: TransportEvent[] | undefined = [];
@@ -192,11 +199,11 @@ class PcscTransport implements ReaderTransport {
     early = undefined;
     if (context.failure !== undefined) throw context.failure;
     if (!settled) {
-      context.close();
+      this.retire(context);
       throw new DriverError('timeout', `pcscd did not report its readers within ${this.settleTimeoutMs} ms`);
     }
     if (this.closed) {
-      context.close();
+      this.retire(context);
       throw new DriverError('closed', 'the PC/SC transport was closed while it connected to pcscd');
     }
     this.context = context;
@@ -211,20 +218,6 @@ class PcscTransport implements ReaderTransport {
     return context;
   }
 
-  /**
-   * A context of its own for a second port on `reader` (its events are the
-   * main context's too, so it reports none). Costs pcscd connections that
-   * pcsclite releases only when the objects are garbage-collected.
-   */
-  private async handleContext(reader: string): Promise<PcscContext> {
-    const own = new PcscContext(this.factory!, { event: () => undefined, failed: () => undefined });
-    if (!(await own.settled(this.settleTimeoutMs)) || own.failure !== undefined || !own.readers.has(reader)) {
-      own.close();
-      throw own.failure ?? new DriverError('reader-gone', `"${reader}" did not show in a new pcscd context within ${this.settleTimeoutMs} ms`);
-    }
-    return own;
-  }
-
   /** A context's event: ports in a reader or card that left are over; listeners hear it. */
   private observe(event: TransportEvent): void {
     for (const port of 'reader' in event ? (this.ports.get(event.reader) ?? []) : []) {
@@ -235,6 +228,7 @@ class PcscTransport implements ReaderTransport {
   }
 
   private contextFailed(context: PcscContext, error: DriverError): void {
+    this.retire(context);
     if (this.context !== context) return; // failed while connecting: connect() reports it
     this.context = undefined;
     const gone = new DriverError('reader-gone', `pcscd went away: the session is over; connect again once it is back (${error.message})`, { cause: error });
