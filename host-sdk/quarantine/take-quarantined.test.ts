@@ -207,3 +207,22 @@ test.serial('a release that got through while its answer was lost: not recorded;
   t.is(terminal.state.releases.length, 1);
   t.like(await second.host.request({ kind: 'release-quarantined', id: 1, nextInvoiceNumber: expected }), { kind: 'error', code: LINK_ERROR.refused }, 'the terminal refuses a second release');
 });
+
+test.serial('a quarantine another PC took and released: `released-elsewhere` for this host, nothing fetched, recorded or released', async (t) => {
+  t.timeout(60_000);
+  const { folder, db, terminal } = await quarantinedRig(t);
+  const { host } = await terminal.plug();
+  await syncTerminal(host, db, { ...SYNC_OPTIONS, quarantineFolder: join(folder.dir, 'quarantine-a') });
+  t.is(terminal.state.releases.length, 1);
+
+  const other = await hostDatabase(folder.dir, 'host-b.db');
+  t.teardown(() => other.close());
+  const folderB = join(folder.dir, 'quarantine-b');
+  let chunks = 0;
+  const summary = await takeQuarantinedStores(host, other, { folder: folderB, now: () => HOST_NOW, onProgress: (e) => void (e.phase === 'quarantine-chunk' && chunks++) });
+  t.like(summary.quarantines, [{ id: 1, reason: 'corrupt', outcome: 'released-elsewhere', files: [] }]);
+  t.is(summary.quarantines[0]!.folder, undefined);
+  t.is(chunks, 0, 'nothing fetched');
+  t.is(other.quarantines.get(DEVICE.serial, 1), undefined, 'nothing recorded here');
+  t.is(terminal.state.releases.length, 1, 'no second release');
+});
