@@ -11,7 +11,7 @@ import type { OpenOptions, ReaderDescriptor, ReaderPort, ReaderTransport, Transp
 import { eventCount, PcscContext, present } from './pcsc-context.js';
 import { pcscError } from './pcsc-errors.js';
 import { cardProtocol, PcscPort } from './pcsc-port.js';
-import { loadPcsclite, siblingReader, type PcscliteImporter } from './pcsclite-module.js';
+import { loadPcsclite, type PcscliteFactory, type PcscliteImporter } from './pcsclite-module.js';
 import { processReaderLocks } from './transaction-lock.js';
 
 /** Reconnection to pcscd: `min(maxMs, initialMs * 2 ** attempt)` between attempts. */
@@ -38,9 +38,9 @@ const DEFAULT_BACKOFF: PcscBackoff = { initialMs: 100, maxMs: 2000 };
  * Make a PC/SC transport (kind `pcsc`). Nothing native is loaded until the
  * first `list`, `watch` or `open`. PC/SC leaves 61XX / 6CXX to the host
  * (`chainsResponses: false`). pcsclite has one card handle per reader
- * object: the first port on a reader uses the transport's reader object,
- * each further one a sibling object with no status thread (a pcscd
- * connection that pcsclite frees only at garbage collection).
+ * object: the first port on a reader uses the transport's context, each
+ * further one a context of its own (two pcscd connections that pcsclite
+ * frees only at garbage collection).
  * Transactions are an in-process lock (transaction-lock.ts).
  * @example
  * const transport = createPcscTransport();
@@ -59,6 +59,7 @@ class PcscTransport implements ReaderTransport {
   private readonly listeners = new Set<(event: TransportEvent) => void>();
   /** The open ports, by reader. */
   private readonly ports = new Map<string, Set<PcscPort>>();
+  private factory: PcscliteFactory | undefined;
   private context: PcscContext | undefined;
   private connecting: Promise<PcscContext> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -106,9 +107,11 @@ class PcscTransport implements ReaderTransport {
       throw new DriverError('not-found', `there is no reader "${reader}" (pcscd lists: ${names})`);
     }
     if (!present(entry)) throw new DriverError('no-card', `there is no card in "${reader}"`);
-    // pcsclite has one card handle per reader object: a second port on a reader gets a reader object of its own.
-    const sibling = (this.ports.get(reader)?.size ?? 0) > 0 ? siblingReader(entry.reader) : undefined;
-    const native = sibling ?? entry.reader;
+    // pcsclite has one card handle per reader object: a second port on a reader gets a context of its own.
+    // (A bare CardReader would do without the context's threads, but pcsclite 1.0.1 leaves its thread id
+    // unset when no status thread started, and its destructor then aborts the process: README.)
+    const own = (this.ports.get(reader)?.size ?? 0) > 0 ? await this.handleContext(reader) : undefined;
+    const native = own?.readers.get(reader)?.reader ?? entry.reader;
     const protocolMask = options.protocols.reduce((mask, p) => mask | (p === 'T=0' ? native.SCARD_PROTOCOL_T0 : native.SCARD_PROTOCOL_T1), 0);
     const ports = this.ports.get(reader) ?? new Set<PcscPort>();
     this.ports.set(reader, ports);
@@ -124,9 +127,9 @@ class PcscTransport implements ReaderTransport {
         cardLeft: (since, ms) => context.cardLeft(reader, since, ms),
         detach: () => {
           ports.delete(port);
+          if (own !== undefined) this.retire(own);
         },
-        // A sibling has no status thread to close: its calls need no counting.
-        track: (call) => (sibling === undefined ? context.track(reader, call) : call),
+        track: (call) => (own ?? context).track(reader, call),
       },
       reader,
       entry.atr,
@@ -143,6 +146,7 @@ class PcscTransport implements ReaderTransport {
       });
     } catch (error) {
       ports.delete(port);
+      if (own !== undefined) this.retire(own);
       throw error;
     }
     const protocol = cardProtocol(native, value);
@@ -187,6 +191,7 @@ class PcscTransport implements ReaderTransport {
 
   private async connect(): Promise<PcscContext> {
     const factory = await loadPcsclite(this.options.importer);
+    this.factory = factory;
     if (this.context !== undefined) return this.context;
     // The new context's first readers are announced after `service.up`, once it settled.
     let early: TransportEvent[] | undefined = [];
@@ -216,6 +221,20 @@ class PcscTransport implements ReaderTransport {
     }
     for (const event of first) this.observe(event);
     return context;
+  }
+
+  /**
+   * A context of its own for a second port on `reader` (its events are the
+   * main context's too, so it reports none). Costs pcscd connections that
+   * pcsclite releases only when the objects are garbage-collected.
+   */
+  private async handleContext(reader: string): Promise<PcscContext> {
+    const own = new PcscContext(this.factory!, { event: () => undefined, failed: () => undefined });
+    if (!(await own.settled(this.settleTimeoutMs)) || own.failure !== undefined || !own.readers.has(reader)) {
+      this.retire(own);
+      throw own.failure ?? new DriverError('reader-gone', `"${reader}" did not show in a new pcscd context within ${this.settleTimeoutMs} ms`);
+    }
+    return own;
   }
 
   /** A context's event: ports in a reader or card that left are over; listeners hear it. */

@@ -38,18 +38,6 @@ export interface PcscliteReader {
   close(): void;
 }
 
-/**
- * Another CardReader object for `reader`'s reader, made with the class
- * pcsclite makes its own readers with (lib/pcsclite.js `new CardReader(name)`)
- * but with no status thread: a card handle of its own (pcsclite keeps one
- * per object) and nothing to close. Its pcscd context is established at its
- * first connect and released when the object is garbage-collected.
- */
-export function siblingReader(reader: PcscliteReader): PcscliteReader {
-  const CardReader = reader.constructor as new (name: string) => PcscliteReader;
-  return new CardReader(reader.name);
-}
-
 /** `pcsclite`'s context object, as the factory returns it. */
 export interface PcscliteContext {
   /** The readers pcsclite knows now, by name. */
