@@ -20,7 +20,9 @@ export { isSignerError, SignerError, type HostCpsSigner, type PinSource, type Si
 export { connectTeleservice, type CallOptions, type Professional, type TeleserviceClient, type TeleserviceClientOptions, type TeleserviceSession } from './teleservice/teleservice-client.js';
 export { isTeleserviceClientError, TeleserviceClientError, type TeleserviceClientErrorCode, type TeleserviceClientErrorDetails } from './teleservice/teleservice-error.js';
 export { backoffDelay, createRetrier, timerSleep, type Retrier, type RetryPolicy, type Sleep } from './teleservice/retry.js';
-export { lookupRights, type LookupRightsOptions, type RightsAnswer, type RightsLookup, type RightsRequest } from './rights/lookup-rights.js';
+export { lookupRights, type LookupRightsOptions, type RightsLookup } from './rights/lookup-rights.js';
+// The teleservice's wire types the host API names, kept here under their earlier names (protocol/teleservice).
+export type { ArlAnswer, ArlReady, LotReceipt, LotReturn, ReturnInvoice, ReturnNotice, RightsAnswer, RightsQuery as RightsRequest } from '../protocol/index.js';
 export type { CachedRights, RightsKey, RightsTable } from './database/rights-table.js';
 export { uploadLots, lotUploadBody } from './upload/upload-lots.js';
 export { followAcknowledgements } from './upload/follow-acknowledgements.js';

@@ -20,3 +20,4 @@ export * from './link/index.js';
 export * from './fse/index.js';
 export * from './rng.js';
 export * from './b2/index.js';
+export * from './teleservice/index.js';

@@ -4,9 +4,8 @@
  * (host-sdk README "Rights lookup"; DOMAIN.md "Teleservices").
  * @module
  */
-import type { RightsAnswer as FullRightsAnswer, PeriodAnswer } from '../../emulator/index.js';
 import { connectTeleservice, lookupRights, openHostDatabase, type HostDatabase, type RightsLookup } from '../../host-sdk/index.js';
-import { parseNir } from '../../protocol/index.js';
+import { parseNir, type RightsPeriod } from '../../protocol/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { invalidLine, toJson } from '../format.js';
@@ -64,11 +63,11 @@ export function freshness(lookup: RightsLookup): string {
   return `en cache depuis ${ageText(lookup.ageMs)}`;
 }
 
-const periodText = (p: PeriodAnswer | undefined): string => (p === undefined ? '' : p.end === undefined ? `depuis le ${p.start}` : `du ${p.start} au ${p.end}`);
+const periodText = (p: RightsPeriod | undefined): string => (p === undefined ? '' : p.end === undefined ? `depuis le ${p.start}` : `du ${p.start} au ${p.end}`);
 
 /** The answer as a two-column table for people. */
 export function rightsText(lookup: RightsLookup): string {
-  const a = lookup.answer as unknown as FullRightsAnswer;
+  const a = lookup.answer;
   const p = a.patient;
   const i = a.insured;
   const exonerations = [a.exoneration.ald ? 'ALD' : '', a.exoneration.maternity ? 'maternité' : '', a.exoneration.invalidity ? 'invalidité' : ''].filter((x) => x !== '');

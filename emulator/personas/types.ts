@@ -5,9 +5,10 @@
  * meanings, and which of them are our design, are in this folder's README.
  * @module
  */
+import type { BeneficiaryIdentity, CardGeneration, IsoDate, RightsPeriod } from '../../protocol/index.js';
 
-/** A calendar date `YYYY-MM-DD`. */
-export type IsoDate = string;
+// The date, period, quality, identity and card generation are the teleservice's wire types too: one definition, in protocol.
+export type { BeneficiaryQuality as Quality, IsoDate, RightsPeriod } from '../../protocol/index.js';
 
 /**
  * Mode of practice of a CPS situation (DOMAIN.md "Situation fields").
@@ -77,12 +78,6 @@ export interface Doctor {
   readonly pki?: { readonly authentication: string; readonly signature: string };
 }
 
-/** A period of rights, `end` inclusive; no `end`: open. */
-export interface RightsPeriod {
-  readonly start: IsoDate;
-  readonly end?: IsoDate;
-}
-
 /** The situation code of a coverage period (ours, after the API's group 106 "situation codes"). */
 export type CoverageSituation = 'none' | 'c2s' | 'c2s-participation' | 'maternity' | 'invalidity';
 
@@ -92,26 +87,8 @@ export interface CoveragePeriod extends RightsPeriod {
   readonly situation: CoverageSituation;
 }
 
-/**
- * Qualité of a beneficiary: `00` the insured, `01` ascendant, descendant or
- * collateral, `02` spouse, `03` divorced spouse, `04` partner, `05`
- * separated spouse, `06` child, `08` widowed spouse, `09` other (our
- * reading of the B2 code list; not checked against the cahier des charges).
- */
-export type Quality = '00' | '01' | '02' | '03' | '04' | '05' | '06' | '08' | '09';
-
 /** A beneficiary on a carte Vitale (group 104, with its 105 and 106 periods). */
-export interface Beneficiary {
-  readonly lastName: string;
-  /** Nom d'usage, when it differs from the birth name. */
-  readonly usualName?: string;
-  readonly firstName: string;
-  readonly birthDate: IsoDate;
-  /** Rang de naissance, 1-9: tells apart twins born the same day. */
-  readonly birthRank: number;
-  readonly quality: Quality;
-  /** The beneficiary's own certified NIR, 15 characters, valid key. */
-  readonly nir: string;
+export interface Beneficiary extends BeneficiaryIdentity {
   /** AMO rights periods, 0 to 3 (group 105). */
   readonly amoRights: readonly RightsPeriod[];
   /** Coverage periods, 0 to 7 (group 106). */
@@ -140,7 +117,7 @@ export interface Patient {
   readonly kind: 'patient';
   readonly description: string;
   readonly card: {
-    readonly generation: 'vitale-1' | 'vitale-2';
+    readonly generation: CardGeneration;
     /** 10 digits. */
     readonly serialNumber: string;
     readonly issued: IsoDate;

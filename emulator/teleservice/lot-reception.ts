@@ -18,14 +18,20 @@ import {
   verifySignedLotValue,
   x509,
   type Arl,
+  type ArlPending,
+  type ArlReady,
   type B2File,
+  type LotReceipt,
+  type LotUpload,
+  type ReturnContent,
+  type ReturnsPage,
   type SignedLot,
 } from '../../protocol/index.js';
 import { fromBase64, toBase64Url } from './auth.js';
 import { certificateRpps, type TeleserviceTrust } from './certificate.js';
 import { TeleserviceError } from './errors.js';
 import type { LotStore, ReceptionRow } from './lot-store.js';
-import { lotReturn, type ReturnRule, type ReturnView } from './lot-returns.js';
+import { lotReturn, type ReturnRule } from './lot-returns.js';
 import type { PartnerBook } from './partners.js';
 import type { TeleserviceStore } from './store.js';
 
@@ -36,52 +42,8 @@ export const DEFAULT_RETURN_DELAY_MS = 24 * 3_600_000;
 /** Most returns one `GET /v1/returns` answers. */
 export const RETURNS_PAGE = 100;
 
-/** `POST /v1/lots` body. */
-export interface LotUpload {
-  readonly b2: string;
-  readonly signedLot: string;
-}
-
-/** `POST /v1/lots` answer (201 new, 200 the same lot again). */
-export interface LotReceipt {
-  readonly receiptId: string;
-  readonly lotHash: string;
-  readonly partner: string;
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly invoiceCount: number;
-  readonly totalCents: number;
-  readonly amoCents: number;
-  readonly receivedAt: string;
-  readonly arlAvailableAt: string;
-}
-
-/** `GET /v1/lots/{receiptId}/arl` answer: 202 pending, or 200 the ARL. */
-export type ArlAnswer =
-  | { readonly status: 202; readonly body: { readonly status: 'pending'; readonly availableAt: string } }
-  | { readonly status: 200; readonly body: ArlView };
-
-/** The ARL in JSON: the record (base64url) and its fields. */
-export interface ArlView {
-  readonly receiptId: string;
-  readonly arl: string;
-  readonly status: 'positive' | 'negative';
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly partner: string;
-  readonly receivedOn: string;
-  readonly certification: string;
-  readonly reason?: string;
-  readonly label?: string;
-  readonly invoiceNumber?: number;
-  readonly message?: string;
-}
-
-/** `GET /v1/returns` answer. */
-export interface ReturnsAnswer {
-  readonly returns: readonly (ReturnView & { readonly returnId: number; readonly receiptId: string; readonly availableAt: string; readonly noemie: string })[];
-  readonly next: number;
-}
+/** What the ARL route answers: 202 pending, or 200 the ARL (README "`GET /v1/lots/{receiptId}/arl`"). */
+export type ArlReply = { readonly status: 202; readonly body: ArlPending } | { readonly status: 200; readonly body: ArlReady };
 
 /** What lot reception works with. */
 export interface LotReceptionDeps {
@@ -101,8 +63,8 @@ export interface LotReceptionDeps {
 /** The three lot routes' work. */
 export interface LotReception {
   receive(senderRpps: string, upload: LotUpload): { readonly created: boolean; readonly receipt: LotReceipt };
-  arl(senderRpps: string, receiptId: string): ArlAnswer;
-  returns(senderRpps: string, since: number): ReturnsAnswer;
+  arl(senderRpps: string, receiptId: string): ArlReply;
+  returns(senderRpps: string, since: number): ReturnsPage;
 }
 
 type Verdict = { readonly reason: string; readonly message: string; readonly invoiceNumber?: number } | undefined;
@@ -221,7 +183,7 @@ export function createLotReception(deps: LotReceptionDeps): LotReception {
       const record = parseArl(row.arl);
       if (!record.ok) throw new Error(`stored ARL of ${row.id} does not parse: ${record.error.message}`);
       const arl = record.value;
-      const body: ArlView = {
+      const body: ArlReady = {
         receiptId: row.id,
         arl: toBase64Url(row.arl),
         status: arl.status,
@@ -239,7 +201,7 @@ export function createLotReception(deps: LotReceptionDeps): LotReception {
     returns(rpps, since) {
       const rows = lots.returns(rpps, since, deps.now(), RETURNS_PAGE);
       return {
-        returns: rows.map((r) => ({ returnId: r.seq, receiptId: r.receptionId, availableAt: iso(r.availableAt), noemie: toBase64Url(r.noemie), ...(JSON.parse(r.view) as ReturnView) })),
+        returns: rows.map((r) => ({ returnId: r.seq, receiptId: r.receptionId, availableAt: iso(r.availableAt), noemie: toBase64Url(r.noemie), ...(JSON.parse(r.view) as ReturnContent) })),
         next: rows.at(-1)?.seq ?? since,
       };
     },

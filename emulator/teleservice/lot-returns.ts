@@ -5,7 +5,7 @@
  * amounts), encoded with protocol's `encodeNoemieReturn`.
  * @module
  */
-import { encodeNoemieReturn, type B2Invoice, type B2Lot, type NoemieInvoice, type NoemieNotice, type NoemieReturn } from '../../protocol/index.js';
+import { encodeNoemieReturn, type B2Invoice, type B2Lot, type NoemieInvoice, type NoemieNotice, type NoemieReturn, type ReturnContent } from '../../protocol/index.js';
 
 /** Which invoices a rule is about. */
 export type ReturnCondition = 'rights-closed' | 'without-vitale' | 'degraded' | 'ald' | 'any';
@@ -29,24 +29,6 @@ const MATCHES: Readonly<Record<ReturnCondition, (invoice: B2Invoice) => boolean>
   any: () => true,
 };
 
-/** One invoice of the JSON view. */
-export interface ReturnInvoiceView {
-  readonly invoiceNumber: number;
-  readonly status: 'paid' | 'rejected';
-  readonly paidOn?: string;
-  readonly amoCents?: number;
-  readonly rejections: readonly (NoemieNotice & { readonly label: string })[];
-  readonly warnings: readonly (NoemieNotice & { readonly label: string })[];
-}
-
-/** What a return says about a lot, in JSON. */
-export interface ReturnView {
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly partner: string;
-  readonly invoices: readonly ReturnInvoiceView[];
-}
-
 function invoiceReturn(invoice: B2Invoice, rules: readonly ReturnRule[], paidOn: string): NoemieInvoice {
   const applying = rules.filter((r) => MATCHES[r.when](invoice));
   const rejections = applying.filter((r) => r.notice === 'rejection').map((r) => ({ code: r.code, line: 0 }));
@@ -57,9 +39,10 @@ function invoiceReturn(invoice: B2Invoice, rules: readonly ReturnRule[], paidOn:
 /**
  * The return of one accepted lot, made on `createdOn` (`YYMMDD`, also the
  * payment date), with `fileId` (1-6 characters): its bytes and JSON view.
- * `label` names a reason code (the reason-code table).
+ * `label` names a reason code (the reason-code table). The view is the
+ * JSON of `GET /v1/returns` without the ids (protocol `ReturnContent`).
  */
-export function lotReturn(lot: B2Lot, rules: readonly ReturnRule[], createdOn: string, fileId: string, label: (code: string) => string): { readonly bytes: Uint8Array; readonly view: ReturnView } {
+export function lotReturn(lot: B2Lot, rules: readonly ReturnRule[], createdOn: string, fileId: string, label: (code: string) => string): { readonly bytes: Uint8Array; readonly view: ReturnContent } {
   const invoices = lot.invoices.map((i) => invoiceReturn(i, rules, createdOn));
   const value: NoemieReturn = {
     emitter: lot.destination,
@@ -69,7 +52,7 @@ export function lotReturn(lot: B2Lot, rules: readonly ReturnRule[], createdOn: s
     lots: [{ lotDate: lot.createdOn, lotNumber: lot.lotNumber, returnType: '01', invoices }],
   };
   const labelled = (notices: readonly NoemieNotice[]) => notices.map((n) => ({ ...n, label: label(n.code) }));
-  const view: ReturnView = {
+  const view: ReturnContent = {
     destination: lot.destination,
     lotNumber: lot.lotNumber,
     partner: lot.partner,

@@ -7,21 +7,14 @@
  * @module
  */
 import type Database from 'better-sqlite3';
-import type { ArlStatus } from '../../protocol/index.js';
+import type { ArlStatus, LotReceipt } from '../../protocol/index.js';
 
-/** One received lot and its verdict. */
-export interface ReceptionRow {
+/** One received lot and its verdict: what its receipt says (`id` is the receipt id; times in ms), who sent and signed it, its ARL. */
+export interface ReceptionRow extends Pick<LotReceipt, 'lotHash' | 'partner' | 'destination' | 'lotNumber' | 'invoiceCount' | 'totalCents' | 'amoCents'> {
   readonly id: string;
-  /** SHA-256 of the signed lot bytes, lower-case hex: the idempotency key. */
-  readonly lotHash: string;
   readonly senderRpps: string;
   readonly signerRpps: string;
-  readonly partner: string;
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly invoiceCount: number;
-  readonly totalCents: number;
-  readonly amoCents: number;
+  /** When it was received (ms). */
   readonly receivedAt: number;
   /** When the ARL becomes available (ms). */
   readonly arlAt: number;

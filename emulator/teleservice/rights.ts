@@ -3,66 +3,17 @@
  * date, from the patient personas. The answer carries what the CDR form
  * showed (DOMAIN.md "Teleservices", seed 002): identity of patient and
  * insured, NIR, régime/caisse/centre, base rights with their validity,
- * C2S, exoneration (ALD), the declared médecin traitant.
+ * C2S, exoneration (ALD), the declared médecin traitant. The query and
+ * answer types are protocol's (`RightsQuery`, `RightsAnswer`).
  * @module
  */
-import type { Beneficiary, CoveragePeriod, Doctor, IsoDate, Patient, RightsPeriod } from '../personas/index.js';
+import type { IsoDate, RightsAnswer, RightsPeriod, RightsQuery } from '../../protocol/index.js';
+import type { Beneficiary, CoveragePeriod, Doctor, Patient } from '../personas/index.js';
 import { TeleserviceError } from './errors.js';
 
-/** `POST /v1/rights` body: who, as the carte Vitale gives it, and when. */
-export interface RightsQuery {
-  /** The beneficiary's own NIR or the insured's (the card's ouvrant droit), 15 characters. */
-  readonly nir: string;
-  /** `YYYY-MM-DD` as on the card (a pseudo date for some people born abroad). */
-  readonly birthDate: string;
-  /** Rang de naissance, 1-9 (tells twins apart). */
-  readonly birthRank: number;
-  /** The card's serial number, when read from a carte Vitale: narrows to that card. */
-  readonly cardSerial?: string;
-  /** The date the rights are asked for (default: the server's today, UTC). */
-  readonly date?: IsoDate;
-}
-
-/** A period as the API gives it; no `end`: open-ended. */
-export interface PeriodAnswer {
-  readonly start: IsoDate;
-  readonly end?: IsoDate;
-}
-
-/** `POST /v1/rights` answer (an expired right is an answer with `open: false`, not an error). */
-export interface RightsAnswer {
-  readonly queryDate: IsoDate;
-  readonly card: { readonly serialNumber: string; readonly generation: Patient['card']['generation'] };
-  readonly patient: {
-    readonly nir: string;
-    readonly lastName: string;
-    readonly usualName?: string;
-    readonly firstName: string;
-    readonly birthDate: IsoDate;
-    readonly birthRank: number;
-    readonly quality: Beneficiary['quality'];
-  };
-  readonly insured: {
-    readonly nir: string;
-    readonly lastName?: string;
-    readonly firstName?: string;
-    readonly regime: string;
-    readonly caisse: string;
-    readonly centre: string;
-    readonly codeGestion: string;
-  };
-  /** AMO base rights: open on the query date or not, the period that holds it, and every period known. */
-  readonly baseRights: { readonly open: boolean; readonly current?: PeriodAnswer; readonly periods: readonly PeriodAnswer[] };
-  /** Complémentaire santé solidaire on the query date (`participation`: the paying form). */
-  readonly c2s: { readonly covered: boolean; readonly participation: boolean; readonly period?: PeriodAnswer };
-  /** Exoneration of the patient's share on the query date: ALD, maternity, invalidity. */
-  readonly exoneration: { readonly ald: boolean; readonly maternity: boolean; readonly invalidity: boolean; readonly period?: PeriodAnswer };
-  /** The declared médecin traitant. */
-  readonly medecinTraitant: { readonly declared: false } | { readonly declared: true; readonly rpps: string; readonly lastName: string; readonly firstName: string };
-}
-
 const holds = (p: RightsPeriod, date: IsoDate): boolean => p.start <= date && (p.end === undefined || date <= p.end);
-const period = (p: RightsPeriod): PeriodAnswer => (p.end === undefined ? { start: p.start } : { start: p.start, end: p.end });
+/** Only the period: a coverage period's own fields stay out of the answer. */
+const period = (p: RightsPeriod): RightsPeriod => (p.end === undefined ? { start: p.start } : { start: p.start, end: p.end });
 
 function answerFor(patient: Patient, b: Beneficiary, doctors: ReadonlyMap<string, Doctor>, date: IsoDate): RightsAnswer {
   const insuredPerson = patient.beneficiaries.find((x) => x.quality === '00' || x.nir === patient.insured.nir);

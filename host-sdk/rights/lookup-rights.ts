@@ -12,38 +12,15 @@
  *   flagged `stale: true` with its age and the error; without one, the error
  *   is thrown. A refusal (unknown person, ambiguous) is never hidden by the
  *   cache.
+ *
+ * The query and answer are protocol's wire types (`RightsQuery`, exported
+ * here also as `RightsRequest`; `RightsAnswer`).
  * @module
  */
+import type { RightsAnswer, RightsQuery } from '../../protocol/index.js';
 import type { HostDatabase } from '../database/host-database.js';
 import type { TeleserviceClient } from '../teleservice/teleservice-client.js';
 import { TeleserviceClientError } from '../teleservice/teleservice-error.js';
-
-/** What the carte Vitale gives, and optionally the date asked for. */
-export interface RightsRequest {
-  /** 15 characters (NIR with key): the beneficiary's own or the card's insured's. */
-  readonly nir: string;
-  /** `YYYY-MM-DD` as on the card. */
-  readonly birthDate: string;
-  /** Rang de naissance, 1-9. */
-  readonly birthRank: number;
-  /** The card's serial number, when read from a card. */
-  readonly cardSerial?: string;
-  /** `YYYY-MM-DD`; default the server's today. */
-  readonly date?: string;
-}
-
-/**
- * The rights answer as the teleservice gives it (emulator/teleservice
- * README: `queryDate`, `card`, `patient`, `insured`, `baseRights`, `c2s`,
- * `exoneration`, `medecinTraitant`). Only what the host reads is typed; the
- * whole JSON is kept.
- */
-export interface RightsAnswer {
-  readonly queryDate: string;
-  readonly patient: { readonly nir: string; readonly lastName: string; readonly firstName: string; readonly birthDate: string; readonly birthRank: number };
-  readonly baseRights: { readonly open: boolean };
-  readonly [field: string]: unknown;
-}
 
 /** Options of {@link lookupRights}. */
 export interface LookupRightsOptions {
@@ -66,7 +43,7 @@ export interface RightsLookup {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function checkRequest(request: RightsRequest): void {
+function checkRequest(request: RightsQuery): void {
   if (!/^[0-9AB]{13}[0-9]{2}$/.test(request.nir)) throw new RangeError('a NIR for the rights lookup has 15 characters (13 + key)');
   if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(request.birthDate)) throw new RangeError(`a birth date is YYYY-MM-DD, not ${request.birthDate}`);
   if (!Number.isInteger(request.birthRank) || request.birthRank < 1 || request.birthRank > 9) throw new RangeError(`a birth rank is 1-9, not ${request.birthRank}`);
@@ -80,18 +57,20 @@ function checkRequest(request: RightsRequest): void {
  * @returns rejects with a {@link TeleserviceClientError} when the teleservice refuses (`refused`:
  * `unknown-person`...), or fails with nothing cached.
  */
-export function lookupRights(db: HostDatabase, client: TeleserviceClient, request: RightsRequest, options: LookupRightsOptions = {}): Promise<RightsLookup> {
+export function lookupRights(db: HostDatabase, client: TeleserviceClient, request: RightsQuery, options: LookupRightsOptions = {}): Promise<RightsLookup> {
   checkRequest(request);
   return lookup(db, client, request, options);
 }
 
-async function lookup(db: HostDatabase, client: TeleserviceClient, request: RightsRequest, options: LookupRightsOptions): Promise<RightsLookup> {
+async function lookup(db: HostDatabase, client: TeleserviceClient, request: RightsQuery, options: LookupRightsOptions): Promise<RightsLookup> {
   const maxAgeMs = options.maxAgeMs ?? DAY_MS;
   const key = { nir: request.nir, birthDate: request.birthDate, birthRank: request.birthRank };
   const now = client.clock.now();
   const cached = db.rights.get(key);
-  const usable = cached !== undefined && (request.date === undefined || (cached.answer as RightsAnswer).queryDate === request.date) ? cached : undefined;
-  if (usable !== undefined && now - usable.fetchedAt <= maxAgeMs) return { answer: usable.answer as RightsAnswer, source: 'cache', ageMs: now - usable.fetchedAt, stale: false };
+  // The cache holds the JSON of an answer this function stored.
+  const held = cached === undefined ? undefined : { answer: cached.answer as RightsAnswer, fetchedAt: cached.fetchedAt };
+  const usable = held !== undefined && (request.date === undefined || held.answer.queryDate === request.date) ? held : undefined;
+  if (usable !== undefined && now - usable.fetchedAt <= maxAgeMs) return { answer: usable.answer, source: 'cache', ageMs: now - usable.fetchedAt, stale: false };
   try {
     const answer = await client.call<RightsAnswer>('POST', '/v1/rights', request, options.signal === undefined ? {} : { signal: options.signal });
     db.rights.put(key, answer, now);
@@ -99,6 +78,6 @@ async function lookup(db: HostDatabase, client: TeleserviceClient, request: Righ
   } catch (error) {
     const offline = error instanceof TeleserviceClientError && (error.code === 'unreachable' || (error.code === 'http' && error.retryable));
     if (!offline || usable === undefined) throw error;
-    return { answer: usable.answer as RightsAnswer, source: 'cache', ageMs: now - usable.fetchedAt, stale: true, error };
+    return { answer: usable.answer, source: 'cache', ageMs: now - usable.fetchedAt, stale: true, error };
   }
 }

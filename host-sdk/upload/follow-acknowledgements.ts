@@ -7,18 +7,15 @@
  * transaction, each lot `paid`, each invoice paid or rejected with its codes).
  * @module
  */
-import { parseArl } from '../../protocol/index.js';
+import { parseArl, type ArlAnswer, type ArlReady, type LotReturn, type ReturnsPage } from '../../protocol/index.js';
 import type { HostDatabase } from '../database/host-database.js';
 import type { NewInvoiceReturn } from '../database/upload-table.js';
 import type { TeleserviceClient } from '../teleservice/teleservice-client.js';
 import { TeleserviceClientError } from '../teleservice/teleservice-error.js';
-import type { ArlAnswer, FollowOptions, FollowSummary, LotArl, LotPayment, LotReturn } from './upload-types.js';
-
-type Pending = { readonly status: 'pending'; readonly availableAt: string };
-const isPending = (answer: ArlAnswer | Pending): answer is Pending => answer.status === 'pending';
+import type { FollowOptions, FollowSummary, LotArl, LotPayment } from './upload-types.js';
 
 /** The ARL answer's record, checked to be a readable ARL that says what the JSON says. */
-function arlRecord(answer: ArlAnswer): Uint8Array {
+function arlRecord(answer: ArlReady): Uint8Array {
   const record = new Uint8Array(Buffer.from(answer.arl, 'base64url'));
   const parsed = parseArl(record);
   if (!parsed.ok || parsed.value.status !== answer.status || parsed.value.lotNumber !== answer.lotNumber || parsed.value.destination !== answer.destination) {
@@ -60,8 +57,8 @@ export async function followAcknowledgements(db: HostDatabase, client: Teleservi
   const arls: LotArl[] = [];
   const pending: { lotId: number; availableAt: number }[] = [];
   for (const upload of db.uploads.awaitingArl()) {
-    const answer = await call<ArlAnswer | Pending>('GET', `/v1/lots/${encodeURIComponent(upload.receiptId)}/arl`);
-    if (isPending(answer)) {
+    const answer = await call<ArlAnswer>('GET', `/v1/lots/${encodeURIComponent(upload.receiptId)}/arl`);
+    if (answer.status === 'pending') {
       pending.push({ lotId: upload.lotId, availableAt: Date.parse(answer.availableAt) });
       continue;
     }
@@ -75,7 +72,7 @@ export async function followAcknowledgements(db: HostDatabase, client: Teleservi
   let unknownReturns = 0;
   let cursor = db.uploads.returnsCursor(client.baseUrl);
   for (;;) {
-    const page = await call<{ returns: LotReturn[]; next: number }>('GET', `/v1/returns?since=${cursor}`);
+    const page = await call<ReturnsPage>('GET', `/v1/returns?since=${cursor}`);
     const lots: { lotId: number; returnId: number; invoices: NewInvoiceReturn[] }[] = [];
     for (const ret of page.returns) {
       const lotId = db.uploads.lotOfReceipt(ret.receiptId);

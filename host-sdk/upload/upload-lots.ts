@@ -8,17 +8,17 @@
  * server, idempotent on the signed lot's SHA-256, answers the same receipt.
  * @module
  */
-import { b2FromLot, encodeB2File, parseSecuredFse, parseSignedLot, type SecuredFse } from '../../protocol/index.js';
+import { b2FromLot, encodeB2File, parseSecuredFse, parseSignedLot, type LotReceipt, type LotUpload, type SecuredFse } from '../../protocol/index.js';
 import type { HostDatabase } from '../database/host-database.js';
 import type { HostLot } from '../database/records.js';
 import type { TeleserviceClient } from '../teleservice/teleservice-client.js';
 import { isTeleserviceClientError, TeleserviceClientError } from '../teleservice/teleservice-error.js';
-import type { LotReceipt, UploadedLot, UploadFailure, UploadOptions, UploadSummary } from './upload-types.js';
+import type { UploadedLot, UploadFailure, UploadOptions, UploadSummary } from './upload-types.js';
 
 const base64url = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 
 /** The body of `POST /v1/lots` for a held lot, or why none can be made. */
-export function lotUploadBody(db: HostDatabase, lot: HostLot, options: Pick<UploadOptions, 'softwareAgreement' | 'marking'>): { b2: string; signedLot: string } | { error: string } {
+export function lotUploadBody(db: HostDatabase, lot: HostLot, options: Pick<UploadOptions, 'softwareAgreement' | 'marking'>): LotUpload | { error: string } {
   const bytes = db.lotBytes(lot.id);
   const signed = parseSignedLot(bytes);
   if (!signed.ok) return { error: `the signed lot does not parse: ${signed.error.message}` };

@@ -1,72 +1,13 @@
 /**
  * The types of the lot upload and its follow-up (OURS, README "Upload"):
  * the options and summaries of {@link uploadLots}, {@link followAcknowledgements}
- * and {@link rebuildRejectedLots}, and the teleservice's answers as the host
- * reads them (emulator/teleservice README "Lot reception").
+ * and {@link rebuildRejectedLots}. The teleservice's answers (receipt, ARL,
+ * returns) are protocol's wire types (`protocol/teleservice`).
  * @module
  */
-import type { B2Marking } from '../../protocol/index.js';
+import type { B2Marking, LotReceipt } from '../../protocol/index.js';
 import type { HostClock } from '../database/host-database.js';
 import type { TeleserviceClientError } from '../teleservice/teleservice-error.js';
-
-/** The receipt `POST /v1/lots` answers (201, or 200 for a lot sent again): it never tells the verdict. */
-export interface LotReceipt {
-  readonly receiptId: string;
-  /** Hex SHA-256 of the signed lot: the server's idempotency key. */
-  readonly lotHash: string;
-  readonly partner: string;
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly invoiceCount: number;
-  readonly totalCents: number;
-  readonly amoCents: number;
-  /** ISO date-times, server clock. */
-  readonly receivedAt: string;
-  readonly arlAvailableAt: string;
-}
-
-/** An ARL as `GET /v1/lots/{receipt}/arl` answers it (200). */
-export interface ArlAnswer {
-  readonly receiptId: string;
-  /** The 128-character ARL record, base64url (protocol/b2 `parseArl`). */
-  readonly arl: string;
-  readonly status: 'positive' | 'negative';
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly partner: string;
-  /** Negative only: the reason code (`L0005`), its label, the invoice concerned, the server's detail. */
-  readonly reason?: string;
-  readonly label?: string;
-  readonly invoiceNumber?: number;
-  readonly message?: string;
-}
-
-/** A notice of a NOEMIE-like return: a rejection (`F…`) or a warning (`W…`). */
-export interface ReturnNotice {
-  readonly code: string;
-  readonly label: string;
-}
-
-/** One invoice of a return. */
-export interface ReturnInvoice {
-  readonly invoiceNumber: number;
-  readonly status: 'paid' | 'rejected';
-  /** `YYMMDD` (paid only). */
-  readonly paidOn?: string;
-  readonly amoCents?: number;
-  readonly rejections: readonly ReturnNotice[];
-  readonly warnings: readonly ReturnNotice[];
-}
-
-/** One return of `GET /v1/returns` (one a lot with a positive ARL). */
-export interface LotReturn {
-  readonly returnId: number;
-  readonly receiptId: string;
-  readonly destination: string;
-  readonly lotNumber: number;
-  readonly partner: string;
-  readonly invoices: readonly ReturnInvoice[];
-}
 
 /** What {@link uploadLots} reports after each lot. */
 export interface UploadProgress {
