@@ -2,15 +2,15 @@
 // with its PIN verified, a carte Vitale) securing real FSEs, lots built and
 // signed by the terminal's own lots machine, and a terminal (store on disk,
 // host link server) on the other end of a link.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createActor, toPromise } from 'xstate';
-import { createInProcessTransport, createMemoryLinkPair, createReaderManager, expectStore, openLink, openTerminalStore, type CardSession, type FseRecord, type Link, type LinkPort, type TerminalStore } from '../drivers/index.js';
+import { createInProcessTransport, createMemoryLinkPair, createReaderManager, expectStore, openLink, openQuarantineArchive, openTerminalStore, type BootQuarantined, type CardSession, type FseRecord, type Link, type LinkPort, type TerminalStore } from '../drivers/index.js';
 import { fromCard, loadDoctors, openCps, openVitale } from '../emulator/index.js';
 import { fse as checkFse, hex, parseSecuredFse, sha256, toHex, type SecuredFse } from '../protocol/index.js';
-import { destinationOf, lotsMachine, openTerminalClock, parseTariffBook, readCpsSigner, readVitaleCard, secureFse, serveHostLink, transmitVerify, type HostLinkServer, type TerminalClock } from '../terminal/index.js';
-import { openHostDatabase, type HostDatabase } from './index.js';
+import { adoptReleasedQuarantines, destinationOf, lotsMachine, openMemoryClock, openTerminalClock, parseTariffBook, readCpsSigner, readVitaleCard, secureFse, serveHostLink, serveQuarantinedHostLink, transmitVerify, type HostLinkServer, type TerminalClock } from '../terminal/index.js';
+import { openHostDatabase, syncTerminal, type HostDatabase, type SyncSummary } from './index.js';
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
 
@@ -233,4 +233,94 @@ export async function plugTerminal(store: TerminalStore, options: { line?: (byte
   const terminal = await serveTerminal(store, terminalPort, options.busy === undefined ? {} : { busy: options.busy });
   const host = openLink(hostPort, { requestTimeoutMs: 5000 });
   return { host, hostPort, terminal, unplug: async () => void (await Promise.all([host.close(), terminal.link.close()])) };
+}
+
+/** Sync `store` into `db` once over an in-memory link (set-up of tests that start from a synced host). */
+export async function syncStore(store: TerminalStore, db: HostDatabase): Promise<SyncSummary> {
+  const plug = await plugTerminal(store);
+  try {
+    return await syncTerminal(plug.host, db, SYNC_OPTIONS);
+  } finally {
+    await plug.unplug();
+  }
+}
+
+/** Lower-case hex SHA-256 of a file's bytes, as the host records quarantined files. */
+const fileDigest = (path: string): string => toHex(sha256(readFileSync(path))).toLowerCase();
+
+/**
+ * A terminal whose store went bad after the host synced it: the standard
+ * terminal file (`writeTerminalFile`) synced once into a fresh host database
+ * in `dir` (kept open: the caller closes it), then FSEs 52 and 53 the host
+ * never saw, then a 4 KiB page overwritten (a flash page gone bad), so the
+ * next boot sets it aside as `corrupt`. `originals`: file name → SHA-256 of
+ * every quarantined file.
+ */
+export async function corruptTerminal(dir: string, cards: Cards): Promise<{ boot: BootQuarantined; db: HostDatabase; originals: Map<string, string> }> {
+  const path = join(dir, 'terminal.db');
+  await writeTerminalFile(path, cards);
+  const db = await hostDatabase(dir);
+  const store = await openStore(path);
+  try {
+    await syncStore(store, db);
+    await putFses(store, cards, [52, 53]);
+  } finally {
+    await store.close();
+  }
+  const bytes = readFileSync(path);
+  bytes.fill(0xff, 3 * 4096, 4 * 4096);
+  writeFileSync(path, bytes);
+  const boot = await openTerminalStore(path, { capacity: 5000, clock: { now: () => HOST_NOW - 3_600_000 } });
+  if (boot.boot !== 'quarantined') throw new Error(`expected a quarantine, got ${boot.boot}`);
+  return { boot, db, originals: new Map(boot.quarantined.files.map((f) => [basename(f), fileDigest(f)])) };
+}
+
+/**
+ * The terminal of a quarantined boot, as its firmware serves the host:
+ * `serve(port)` answers on a link with the quarantine server; the release
+ * that leaves none pending reopens the store (a fresh one, the released
+ * invoice number adopted) and switches that link to the host link server.
+ * A link served after that gets the host link server at once. `plug()`:
+ * a host link over a fresh in-memory link (64-byte writes). `state.releases`:
+ * the releases the terminal accepted; `state.store`: the fresh store.
+ */
+export function quarantinedTerminal(boot: BootQuarantined) {
+  const archive = openQuarantineArchive(boot.path);
+  const clock = openMemoryClock({ now: () => HOST_NOW - 3_600_000 });
+  const state: { store?: TerminalStore; releases: { id: string; nextInvoiceNumber: number | undefined }[]; links: Link[] } = { releases: [], links: [] };
+  async function serve(port: LinkPort): Promise<void> {
+    if (state.store !== undefined) {
+      state.links.push((await serveTerminal(state.store, port)).link);
+      return;
+    }
+    const link = openLink(port);
+    state.links.push(link);
+    const server = serveQuarantinedHostLink(link, {
+      archive,
+      device: DEVICE,
+      clock,
+      onReleased: async (release) => {
+        state.releases.push({ id: release.entry.id, nextInvoiceNumber: release.entry.nextInvoiceNumber });
+        if (release.pending > 0) return;
+        state.store = expectStore(await boot.reopen());
+        await adoptReleasedQuarantines(state.store, archive);
+        server.stop();
+        await serveStore(state.store, link);
+      },
+    });
+  }
+  return {
+    state,
+    serve,
+    async plug(): Promise<{ host: Link; cut: () => Promise<void> }> {
+      const [hostPort, terminalPort] = createMemoryLinkPair({ maxWrite: 64 });
+      await serve(terminalPort);
+      const host = openLink(hostPort, { requestTimeoutMs: 5000 });
+      return { host, cut: () => hostPort.close() };
+    },
+    async close(): Promise<void> {
+      await Promise.all(state.links.map((l) => l.close().catch(() => undefined)));
+      await state.store?.close();
+    },
+  };
 }

@@ -81,6 +81,22 @@ function rowsText(rows: readonly UploadedLotRow[]): string {
   );
 }
 
+/**
+ * The lots a person must look at (exit 8), for its one line: a negative ARL
+ * a new lot cannot fix (`131-001 L0006 <label>`), a lot the teleservice
+ * refused or the host cannot build (`751-001 refused: <message>`); each lot once.
+ */
+function stuckLots(db: HostDatabase, rebuild: RebuildSummary, passes: readonly Pass[]): string[] {
+  const name = (lotId: number): string => {
+    const lot = db.getLot(lotId);
+    return lotName(lot.destination, lot.lotNumber);
+  };
+  const lines = new Map<number, string>();
+  for (const u of rebuild.unfixable) lines.set(u.lotId, `${name(u.lotId)} ${db.lotHistory(u.lotId).at(-1)?.reason ?? u.reason}`);
+  for (const f of passes.flatMap((p) => p.upload.failed)) if (!lines.has(f.lotId)) lines.set(f.lotId, `${name(f.lotId)} ${f.kind}: ${f.message.replace(/\s+/g, ' ')}`);
+  return [...lines.values()];
+}
+
 /** Send every `signed` lot, then follow ARLs and returns; progress on the way. */
 async function pass(db: HostDatabase, client: TeleserviceClient, progress: Progress, softwareAgreement: string, signal: AbortSignal | undefined): Promise<Pass> {
   const options = signal === undefined ? {} : { signal };
@@ -122,8 +138,8 @@ export async function runHostUpload(args: readonly string[], io: Io): Promise<nu
     const lots = lotRows(db);
     const passes = second === undefined ? [first] : [first, second];
     io.out(values.json ? toJson({ database: db.path, teleservice: spec.url, passes, rebuild, lots }) : rowsText(lots));
-    const stuck = rebuild.unfixable.length > 0 || passes.some((p) => p.upload.failed.length > 0);
-    return stuck ? HOST_EXIT.lotRejected : HOST_EXIT.ok;
+    const stuck = stuckLots(db, rebuild, passes);
+    return stuck.length === 0 ? HOST_EXIT.ok : fail(HOST_EXIT.lotRejected, `${stuck.length} lot(s) stay rejected, a person looks: ${stuck.join('; ')}`);
   } catch (error) {
     progress.end();
     const failure = teleserviceFailure(error, spec.url);

@@ -1,92 +1,19 @@
-// The host takes a real quarantined store: a terminal file written with the
-// emulated cards (FSEs secured, lots signed), synced once by the host, then
-// 2 more FSEs the host never saw, then a 4 KiB page overwritten (a flash
-// page gone bad), so the next boot sets it aside as `corrupt`. The terminal
-// side is the terminal's own quarantine server and, after the release, its
-// host link server on the fresh store (with the firmware's adoption of the
-// next invoice number).
+// The host takes a real quarantined store (test-support `corruptTerminal`:
+// the standard terminal synced once, 2 more FSEs, then a 4 KiB page gone
+// bad, so the next boot sets it aside as `corrupt`). The terminal side is
+// its own quarantine server and, after the release, its host link server on
+// the fresh store with the next invoice number adopted (`quarantinedTerminal`).
 import test, { type ExecutionContext } from 'ava';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { createMemoryLinkPair, expectStore, openLink, openQuarantineArchive, openTerminalStore, type BootQuarantined, type Link, type LinkPort, type TerminalStore } from '../../drivers/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Link } from '../../drivers/index.js';
 import { LINK_ERROR } from '../../protocol/index.js';
-import { adoptReleasedQuarantines, nextInvoiceNumber, openMemoryClock, serveQuarantinedHostLink } from '../../terminal/index.js';
-import { DEVICE, HOST_NOW, hostDatabase, openCards, openStore, putFses, serveStore, serveTerminal, SYNC_OPTIONS, tempFolder, writeTerminalFile, type Cards } from '../test-support.js';
-import { isSyncError, nextInvoiceNumberAfterQuarantine, QUARANTINE_INVOICE_MARGIN, syncTerminal, takeQuarantinedStores, type HostDatabase, type QuarantineProgress } from '../index.js';
+import { nextInvoiceNumber } from '../../terminal/index.js';
+import { corruptTerminal, DEVICE, HOST_NOW, hostDatabase, openCards, putFses, quarantinedTerminal, SYNC_OPTIONS, tempFolder } from '../test-support.js';
+import { isSyncError, nextInvoiceNumberAfterQuarantine, QUARANTINE_INVOICE_MARGIN, syncTerminal, takeQuarantinedStores, type QuarantineProgress } from '../index.js';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-/** A quarantined terminal and a host database that synced it before the page went bad. */
-async function corruptTerminal(dir: string, cards: Cards): Promise<{ boot: BootQuarantined; db: HostDatabase; originals: Map<string, string> }> {
-  const path = join(dir, 'terminal.db');
-  await writeTerminalFile(path, cards);
-  const db = await hostDatabase(dir);
-  {
-    const store = await openStore(path);
-    const [hostPort, terminalPort] = createMemoryLinkPair();
-    const terminal = await serveTerminal(store, terminalPort);
-    const host = openLink(hostPort, { requestTimeoutMs: 5000 });
-    await syncTerminal(host, db, SYNC_OPTIONS);
-    await putFses(store, cards, [52, 53]);
-    await host.close();
-    await terminal.link.close();
-    await store.close();
-  }
-  const bytes = readFileSync(path);
-  bytes.fill(0xff, 3 * 4096, 4 * 4096);
-  writeFileSync(path, bytes);
-  const boot = await openTerminalStore(path, { capacity: 5000, clock: { now: () => HOST_NOW - 3_600_000 } });
-  if (boot.boot !== 'quarantined') throw new Error(`expected a quarantine, got ${boot.boot}`);
-  const originals = new Map(boot.quarantined.files.map((f) => [basename(f), sha256(readFileSync(f))]));
-  return { boot, db, originals };
-}
-
-/**
- * The terminal: its quarantine server on a fresh in-memory link each time it
- * is plugged; after the release, the fresh store (invoice number adopted)
- * served by the host link server. `releases` counts the releases it accepted.
- */
-function terminalOf(boot: BootQuarantined) {
-  const archive = openQuarantineArchive(boot.path);
-  const clock = openMemoryClock({ now: () => HOST_NOW - 3_600_000 });
-  const state: { store?: TerminalStore; releases: { id: string; nextInvoiceNumber: number | undefined }[]; links: Link[] } = { releases: [], links: [] };
-  async function serve(port: LinkPort): Promise<void> {
-    if (state.store !== undefined) {
-      state.links.push((await serveTerminal(state.store, port)).link);
-      return;
-    }
-    const link = openLink(port);
-    state.links.push(link);
-    const server = serveQuarantinedHostLink(link, {
-      archive,
-      device: DEVICE,
-      clock,
-      onReleased: async (release) => {
-        state.releases.push({ id: release.entry.id, nextInvoiceNumber: release.entry.nextInvoiceNumber });
-        if (release.pending > 0) return;
-        state.store = expectStore(await boot.reopen());
-        await adoptReleasedQuarantines(state.store, archive);
-        server.stop();
-        await serveStore(state.store, link);
-      },
-    });
-  }
-  return {
-    state,
-    /** A host link to the terminal; `cut()` closes the line. */
-    async plug(): Promise<{ host: Link; cut: () => Promise<void> }> {
-      const [hostPort, terminalPort] = createMemoryLinkPair({ maxWrite: 64 });
-      await serve(terminalPort);
-      const host = openLink(hostPort, { requestTimeoutMs: 5000 });
-      return { host, cut: () => hostPort.close() };
-    },
-    async close(): Promise<void> {
-      await Promise.all(state.links.map((l) => l.close().catch(() => undefined)));
-      await state.store?.close();
-    },
-  };
-}
 
 /** A host that synced the terminal once, then the terminal's store corrupted and booted in quarantine; closed with the test. */
 async function quarantinedRig(t: ExecutionContext) {
@@ -96,7 +23,7 @@ async function quarantinedRig(t: ExecutionContext) {
   t.teardown(() => cards.close());
   const { boot, db, originals } = await corruptTerminal(folder.dir, cards);
   t.teardown(() => db.close());
-  const terminal = terminalOf(boot);
+  const terminal = quarantinedTerminal(boot);
   t.teardown(() => terminal.close());
   return { folder, cards, db, originals, terminal };
 }
