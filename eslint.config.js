@@ -89,8 +89,9 @@ export default tseslint.config(
   },
   ...[...FOLDERS, 'bench', 'scripts'].map((folder) => layering(folder)),
   ...Object.entries(TEST_ALLOWED).map(([folder, allowed]) => layering(folder, allowed, TEST_FILES.map((glob) => `${folder}/${glob}`))),
-  // cli/'s tests compose whole rigs (a terminal with a filled store, a host database): they may
-  // reuse another folder's test-support.ts rather than rebuild it.
-  layering('cli', ALLOWED.cli, TEST_FILES.map((glob) => `cli/${glob}`), 'index|test-support'),
+  // cli/'s tests compose whole rigs (a terminal with a filled store, a host database, a card in
+  // pcscd): they and their helpers (`*-test-support.ts`) may reuse any test-support.ts of another
+  // folder, a subfolder's too, rather than rebuild it.
+  layering('cli', ALLOWED.cli, [...TEST_FILES, '**/*-test-support.ts'].map((glob) => `cli/${glob}`), 'index|(.+/)?test-support'),
   pureLayer,
 );

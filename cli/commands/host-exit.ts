@@ -79,7 +79,7 @@ export function hostFailure(error: unknown, link: string): HostFailure {
 /** A signer failure as its exit code and message (never the PIN: the signer's messages carry none). */
 function signerFailure(error: SignerError): HostFailure {
   if (error.code === 'pin-incorrect') return { code: HOST_EXIT.pinIncorrect, message: `PIN incorrect${error.triesLeft === undefined ? '' : ` (${error.triesLeft} tries left)`}: nothing was signed` };
-  if (error.code === 'pin-blocked') return { code: HOST_EXIT.cardUnavailable, message: 'PIN blocked: unblock the CPS with its code de déblocage' };
+  if (error.code === 'pin-blocked') return { code: HOST_EXIT.cardUnavailable, message: error.triesLeft === 0 ? 'PIN incorrect on the last try: the CPS is now blocked; unblock it with its code de déblocage' : 'PIN blocked: unblock the CPS with its code de déblocage' };
   if (error.code === 'canceled') return { code: HOST_EXIT.cardUnavailable, message: `the CPS did not sign: ${error.message}` };
   return { code: HOST_EXIT.cardUnavailable, message: `CPS unavailable: ${error.message}` };
 }

@@ -8,6 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTeleservice, virtualClock, type Teleservice, type VirtualClock } from '../../emulator/index.js';
+import { syncTerminal } from '../../host-sdk/index.js';
+import { copyTerminal, hostDatabase, plugTerminal, SYNC_OPTIONS } from '../../host-sdk/test-support.js';
 import { initSoftHsmToken, missingSoftHsmPrograms, SOFTHSM_MODULE } from '../../scripts/softhsm/init-token.js';
 import { ROOT, spawnCli as spawnBifente } from '../test-support.js';
 
@@ -49,4 +51,23 @@ export async function startTeleservice(): Promise<{ service: Teleservice; clock:
 /** `bifente …` as a child process with the token's conf, `stdin` written to its stdin. */
 export function spawnCli(token: TestToken, stdin: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return spawnBifente(args, { stdin, env: { SOFTHSM2_CONF: token.conf } });
+}
+
+/**
+ * A host database `name` in `dir` holding the standard terminal's two signed
+ * lots (751-001, 691-001), by a real sync of a copy of `template` (a terminal
+ * file from host-sdk test-support `writeTerminalFile`); its path.
+ */
+export async function syncedHostDatabase(dir: string, template: string, name: string): Promise<string> {
+  const terminal = await copyTerminal(template, join(dir, `terminal-of-${name}`));
+  const db = await hostDatabase(dir, name);
+  const plug = await plugTerminal(terminal);
+  try {
+    await syncTerminal(plug.host, db, SYNC_OPTIONS);
+  } finally {
+    await plug.unplug();
+    db.close();
+    await terminal.close();
+  }
+  return db.path;
 }

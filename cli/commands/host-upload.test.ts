@@ -6,11 +6,10 @@
 // reason in the title, without SoftHSM2.
 import test from 'ava';
 import { join } from 'node:path';
-import { copyTerminal, hostDatabase, openCards, plugTerminal, SYNC_OPTIONS, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
-import { syncTerminal } from '../../host-sdk/index.js';
+import { openCards, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
 import { runCli } from '../test-support.js';
 import { HOST_EXIT } from './host-exit.js';
-import { makeToken, MISSING, PIN, spawnCli, startTeleservice, type TestToken } from './host-test-support.js';
+import { makeToken, MISSING, PIN, spawnCli, startTeleservice, syncedHostDatabase, type TestToken } from './host-test-support.js';
 
 const MINUTE = 60_000;
 const real = MISSING.length === 0 ? test.serial : test.serial.skip;
@@ -33,21 +32,8 @@ test.before(async () => {
 });
 test.after.always(() => folder.remove());
 
-/** A host database holding the standard terminal's two signed lots (751-001, 691-001), by a real sync. */
-async function syncedDatabase(): Promise<string> {
-  const k = databases++;
-  const terminal = await copyTerminal(template, join(folder.dir, `terminal-${k}.db`));
-  const db = await hostDatabase(folder.dir, `host-${k}.db`);
-  const plug = await plugTerminal(terminal);
-  try {
-    await syncTerminal(plug.host, db, SYNC_OPTIONS);
-  } finally {
-    await plug.unplug();
-    db.close();
-    await terminal.close();
-  }
-  return db.path;
-}
+/** A fresh host database holding the standard terminal's two signed lots (751-001, 691-001). */
+const syncedDatabase = (): Promise<string> => syncedHostDatabase(folder.dir, template, `host-${databases++}.db`);
 
 const bifente = (stdin: string, ...args: string[]) => spawnCli(token, stdin, ...args);
 

@@ -80,7 +80,8 @@ async function readCertificate(channel: CardChannel, fid: number, signal?: Abort
  * once. Each operation runs in one card transaction.
  *
  * Rejects with a {@link SignerError}: `pin-incorrect` (with `triesLeft`),
- * `pin-blocked`, `card-refused` (with `sw`), `bad-card-data`,
+ * `pin-blocked` (also the wrong PIN that used the last try, 63C0, with
+ * `triesLeft` 0), `card-refused` (with `sw`), `bad-card-data`,
  * `device-failed` (the drivers' error as cause: card removed...), `canceled`.
  * @example
  * const signer = cardCpsSigner(await manager.reader('CPS').connect(), { pin: () => askPin() });
@@ -104,6 +105,8 @@ export function cardCpsSigner(session: CardSession, options: { readonly pin: Pin
       verified = true;
       return;
     }
+    // 63C0: that wrong PIN was the last try, the card has now blocked it (ISO/IEC 7816-4 §5.6, VERIFY).
+    if (sw === 0x63c0) throw new SignerError('pin-blocked', 'the CPS refused the PIN on its last try and is now blocked: unblock it with the code de déblocage', { sw: swText(sw), triesLeft: 0 });
     if ((sw & 0xfff0) === 0x63c0) throw new SignerError('pin-incorrect', `the CPS refused the PIN (${sw & 0x0f} tries left)`, { sw: swText(sw), triesLeft: sw & 0x0f });
     if (sw === SW.AUTH_METHOD_BLOCKED) throw new SignerError('pin-blocked', 'the CPS PIN is blocked: unblock it with the code de déblocage', { sw: swText(sw) });
     throw new SignerError('card-refused', `the CPS refused the PIN verification (SW ${swText(sw)})`, { sw: swText(sw) });
