@@ -6,10 +6,11 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createActor, toPromise } from 'xstate';
-import { createInProcessTransport, createMemoryLinkPair, createReaderManager, expectStore, openLink, openQuarantineArchive, openTerminalStore, type BootQuarantined, type CardSession, type FseRecord, type Link, type LinkPort, type TerminalStore } from '../drivers/index.js';
+import { createInProcessTransport, createMemoryLinkPair, createReaderManager, expectStore, openLink, openQuarantineArchive, openSerialLinkPort, openTerminalStore, type BootQuarantined, type CardSession, type FseRecord, type Link, type LinkPort, type TerminalStore } from '../drivers/index.js';
 import { fromCard, loadDoctors, openCps, openVitale } from '../emulator/index.js';
 import { fse as checkFse, hex, parseSecuredFse, sha256, toHex, type SecuredFse } from '../protocol/index.js';
 import { adoptReleasedQuarantines, destinationOf, lotsMachine, openMemoryClock, openTerminalClock, parseTariffBook, readCpsSigner, readVitaleCard, secureFse, serveHostLink, serveQuarantinedHostLink, transmitVerify, type HostLinkServer, type TerminalClock } from '../terminal/index.js';
+import { openPtyPair } from '../scripts/pty/pty-pair.js';
 import { openHostDatabase, syncTerminal, type HostDatabase, type SyncSummary } from './index.js';
 
 const read = (path: string): string => readFileSync(new URL(path, import.meta.url), 'utf8');
@@ -323,4 +324,26 @@ export function quarantinedTerminal(boot: BootQuarantined) {
       await state.store?.close();
     },
   };
+}
+
+/**
+ * `store`'s host link server on the serial driver at one end of a real pty
+ * pair (socat, scripts/pty); `hostPath` is the other end, the host's
+ * `serial:` device. `close()` ends the link, then the pair.
+ */
+export async function serveOnPty(store: TerminalStore): Promise<{ hostPath: string; close(): Promise<void> }> {
+  const pty = await openPtyPair();
+  try {
+    const terminal = await serveTerminal(store, await openSerialLinkPort(pty.paths[1]));
+    return {
+      hostPath: pty.paths[0],
+      close: async () => {
+        await terminal.link.close();
+        await pty.close();
+      },
+    };
+  } catch (error) {
+    await pty.close();
+    throw error;
+  }
 }

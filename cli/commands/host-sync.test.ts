@@ -6,8 +6,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSerialLinkPort } from '../../drivers/index.js';
-import { copyTerminal, openCards, serveTerminal, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
+import { copyTerminal, openCards, serveOnPty, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
 import { openPtyPair, socatMissing } from '../../scripts/pty/pty-pair.js';
 import { runCli, spawnCli } from '../test-support.js';
 import { HOST_EXIT } from './host-exit.js';
@@ -39,17 +38,15 @@ ptyTest('host sync over a real pty: verified, stored, acknowledged; the tampered
   const contents = await writeTerminalFile(template, cards);
   const store = await copyTerminal(template, join(folder.dir, 'terminal.db'));
   t.teardown(() => store.close());
-  const pty = await openPtyPair();
-  t.teardown(() => pty.close());
-  const terminal = await serveTerminal(store, await openSerialLinkPort(pty.paths[1]));
-  t.teardown(() => terminal.link.close());
+  const line = await serveOnPty(store);
+  t.teardown(() => line.close());
   const db = join(folder.dir, 'host.db');
 
-  const first = await bifente('host', 'sync', '--link', `serial:${pty.paths[0]}`, '--db', db, '--json');
+  const first = await bifente('host', 'sync', '--link', `serial:${line.hostPath}`, '--db', db, '--json');
   t.is(first.code, HOST_EXIT.rejected, first.err);
   t.is(first.err, '', '--json: nothing on stderr');
   const summary = JSON.parse(first.out) as SyncJson;
-  t.is(summary.link, `serial:${pty.paths[0]}`);
+  t.is(summary.link, `serial:${line.hostPath}`);
   t.is(summary.terminal.serial, 'BF-000042');
   t.deepEqual(summary.listed, { fses: contents.fses.size, lots: contents.lots.length });
   t.is(summary.fetched, contents.fses.size + contents.lots.length);
@@ -60,7 +57,7 @@ ptyTest('host sync over a real pty: verified, stored, acknowledged; the tampered
   t.deepEqual((await store.listFses()).map((f) => f.id), [51], 'the terminal keeps only the rejected FSE');
 
   // Again, for people: progress lines on stderr (not a TTY), the table on stdout; only 51 is left, already held.
-  const second = await bifente('host', 'sync', '--link', `serial:${pty.paths[0]}`, '--db', db);
+  const second = await bifente('host', 'sync', '--link', `serial:${line.hostPath}`, '--db', db);
   t.is(second.code, HOST_EXIT.rejected, second.err);
   t.regex(second.err, /terminal BF-000042 \(BFT-TLA, firmware 0\.6\.0\)/);
   t.regex(second.err, /FSE 51: held, rejected \(1\/1\)/);

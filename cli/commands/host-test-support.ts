@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTeleservice, virtualClock, type Teleservice, type VirtualClock } from '../../emulator/index.js';
 import { syncTerminal } from '../../host-sdk/index.js';
-import { copyTerminal, hostDatabase, plugTerminal, SYNC_OPTIONS } from '../../host-sdk/test-support.js';
+import { copyTerminal, hostDatabase, openCards, plugTerminal, SYNC_OPTIONS, writeTerminalFile } from '../../host-sdk/test-support.js';
 import { initSoftHsmToken, missingSoftHsmPrograms, SOFTHSM_MODULE } from '../../scripts/softhsm/init-token.js';
 import { ROOT, spawnCli as spawnBifente } from '../test-support.js';
 
@@ -51,6 +51,18 @@ export async function startTeleservice(): Promise<{ service: Teleservice; clock:
 /** `bifente …` as a child process with the token's conf, `stdin` written to its stdin. */
 export function spawnCli(token: TestToken, stdin: string, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return spawnBifente(args, { stdin, env: { SOFTHSM2_CONF: token.conf } });
+}
+
+/** The standard terminal file (host-sdk test-support `writeTerminalFile`) written at `dir`/terminal-template.db with cards opened for it; its path. */
+export async function terminalTemplate(dir: string): Promise<string> {
+  const path = join(dir, 'terminal-template.db');
+  const cards = await openCards();
+  try {
+    await writeTerminalFile(path, cards);
+  } finally {
+    await cards.close();
+  }
+  return path;
 }
 
 /**

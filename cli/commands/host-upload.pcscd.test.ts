@@ -6,14 +6,13 @@
 // the PIN counting down to blocked on the card itself. Holds the vpcd readers
 // lock; skips, with the reason in the title, without pcscd, vpcd or pcsclite.
 import test from 'ava';
-import { join } from 'node:path';
 import { ensurePcscd, loadDoctors, lockVpcdReaders, releasePcscd } from '../../emulator/index.js';
 import { cardShown, missingPcsc, PORT0, READER0, READER1, serveCard } from '../../drivers/pcsc/test-support.js';
 import { createPcscTransport } from '../../drivers/index.js';
-import { openCards, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
+import { tempFolder } from '../../host-sdk/test-support.js';
 import { runCli, spawnCli } from '../test-support.js';
 import { HOST_EXIT } from './host-exit.js';
-import { startTeleservice, syncedHostDatabase } from './host-test-support.js';
+import { startTeleservice, syncedHostDatabase, terminalTemplate } from './host-test-support.js';
 
 const missing = await missingPcsc();
 const real = missing.length === 0 ? test.serial : test.serial.skip;
@@ -25,13 +24,7 @@ let unlock: () => void = () => undefined;
 
 test.before(async () => {
   if (missing.length > 0) return;
-  const cards = await openCards();
-  try {
-    template = join(folder.dir, 'terminal-template.db');
-    await writeTerminalFile(template, cards);
-  } finally {
-    await cards.close();
-  }
+  template = await terminalTemplate(folder.dir);
   unlock = await lockVpcdReaders({ timeoutMs: 120_000 });
   await ensurePcscd();
 });

@@ -6,10 +6,10 @@
 // reason in the title, without SoftHSM2.
 import test from 'ava';
 import { join } from 'node:path';
-import { openCards, tempFolder, writeTerminalFile } from '../../host-sdk/test-support.js';
+import { tempFolder } from '../../host-sdk/test-support.js';
 import { runCli } from '../test-support.js';
 import { HOST_EXIT } from './host-exit.js';
-import { makeToken, MISSING, PIN, spawnCli, startTeleservice, syncedHostDatabase, type TestToken } from './host-test-support.js';
+import { makeToken, MISSING, PIN, spawnCli, startTeleservice, syncedHostDatabase, terminalTemplate, type TestToken } from './host-test-support.js';
 
 const MINUTE = 60_000;
 const real = MISSING.length === 0 ? test.serial : test.serial.skip;
@@ -21,13 +21,7 @@ let databases = 0;
 
 test.before(async () => {
   if (MISSING.length > 0) return;
-  const cards = await openCards();
-  try {
-    template = join(folder.dir, 'terminal-template.db');
-    await writeTerminalFile(template, cards);
-  } finally {
-    await cards.close();
-  }
+  template = await terminalTemplate(folder.dir);
   token = await makeToken(join(folder.dir, 'softhsm'));
 });
 test.after.always(() => folder.remove());

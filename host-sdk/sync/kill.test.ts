@@ -14,12 +14,12 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSerialLinkPort, type FseRecord } from '../../drivers/index.js';
+import type { FseRecord } from '../../drivers/index.js';
 import { mulberry32 } from '../../emulator/index.js';
 import { sha256, toHex, verifySecuredFse } from '../../protocol/index.js';
-import { openPtyPair, socatMissing } from '../../scripts/pty/pty-pair.js';
+import { socatMissing } from '../../scripts/pty/pty-pair.js';
 import { bundleFixture, runUntilKilled, type KillMoment } from '../../scripts/test-kit/killed-child.js';
-import { buildLots, CA_PEM, copyTerminal, hostDatabase, HOST_NOW, invariantProblems, openCards, REVOKED, securedFseRecord, serveTerminal, tempFolder, writeTerminalFile } from '../test-support.js';
+import { buildLots, CA_PEM, copyTerminal, hostDatabase, HOST_NOW, invariantProblems, openCards, REVOKED, securedFseRecord, serveOnPty, tempFolder, writeTerminalFile } from '../test-support.js';
 
 const ROUNDS = Number(process.env['BIFENTE_KILL_ROUNDS'] ?? 100);
 const SEED = 20_260_715;
@@ -71,12 +71,10 @@ ptyTest(`${ROUNDS} SIGKILLs of the host at seeded moments, then a whole sync: no
   for (let id = 100; id < 160; id++) pool.push(await securedFseRecord(cards, id, id % 2 === 0 ? '131' : '691'));
   const store = await copyTerminal(template, join(folder.dir, 'terminal.db'));
   t.teardown(() => store.close());
-  const pty = await openPtyPair();
-  t.teardown(() => pty.close());
-  const terminal = await serveTerminal(store, await openSerialLinkPort(pty.paths[1]));
-  t.teardown(() => terminal.link.close());
+  const line = await serveOnPty(store);
+  t.teardown(() => line.close());
   const hostPath = join(folder.dir, 'host.db');
-  const args = [hostPath, pty.paths[0], CA_PATH, String(HOST_NOW), [...REVOKED].join(',')];
+  const args = [hostPath, line.hostPath, CA_PATH, String(HOST_NOW), [...REVOKED].join(',')];
 
   const random = mulberry32(SEED);
   const tally = { killed: 0, completed: 0, atAcknowledging: 0, midItems: 0, captured: 0, lots: 0 };
