@@ -34,3 +34,8 @@ function errorJson(error: Error): { name: string; code?: unknown; message: strin
   const code = (error as { code?: unknown }).code;
   return code === undefined ? { name: error.name, message: error.message } : { name: error.name, code, message: error.message };
 }
+
+/** A lot as people name it: destination and 3-digit number, `751-001` (DOMAIN.md lots); `?` for what a lot does not tell. */
+export function lotLabel(destination: string | undefined, lotNumber: number | undefined): string {
+  return `${destination ?? '?'}-${lotNumber === undefined ? '?' : String(lotNumber).padStart(3, '0')}`;
+}

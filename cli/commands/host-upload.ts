@@ -19,7 +19,7 @@ import {
 } from '../../host-sdk/index.js';
 import { parseCommandArgs } from '../args.js';
 import { UsageError, type Io } from '../command.js';
-import { toJson } from '../format.js';
+import { lotLabel, toJson } from '../format.js';
 import { createProgress, type Progress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { HOST_EXIT, teleserviceFailure } from './host-exit.js';
@@ -51,7 +51,6 @@ interface Pass {
   readonly follow: FollowSummary;
 }
 
-const lotName = (destination: string | undefined, lotNumber: number | undefined): string => `${destination ?? '?'}-${lotNumber === undefined ? '?' : String(lotNumber).padStart(3, '0')}`;
 const euros = (cents: number): string => `${Math.trunc(cents / 100)},${String(cents % 100).padStart(2, '0')} €`;
 
 /** Every verified lot with its upload record and returns. */
@@ -77,7 +76,7 @@ export function lotRows(db: HostDatabase): UploadedLotRow[] {
 function rowsText(rows: readonly UploadedLotRow[]): string {
   return formatTable(
     [{ header: 'id', right: true }, { header: 'lot' }, { header: 'FSEs', right: true }, { header: 'state' }, { header: 'ARL reason' }, { header: 'paid', right: true }, { header: 'rejected invoices', right: true }],
-    rows.map((r) => [String(r.id), lotName(r.destination, r.lotNumber), String(r.fses), r.state, r.arlReason ?? '-', r.paidCents === undefined ? '-' : euros(r.paidCents), r.rejectedInvoices === undefined ? '-' : String(r.rejectedInvoices)]),
+    rows.map((r) => [String(r.id), lotLabel(r.destination, r.lotNumber), String(r.fses), r.state, r.arlReason ?? '-', r.paidCents === undefined ? '-' : euros(r.paidCents), r.rejectedInvoices === undefined ? '-' : String(r.rejectedInvoices)]),
   );
 }
 
@@ -89,7 +88,7 @@ function rowsText(rows: readonly UploadedLotRow[]): string {
 function stuckLots(db: HostDatabase, rebuild: RebuildSummary, passes: readonly Pass[]): string[] {
   const name = (lotId: number): string => {
     const lot = db.getLot(lotId);
-    return lotName(lot.destination, lot.lotNumber);
+    return lotLabel(lot.destination, lot.lotNumber);
   };
   const lines = new Map<number, string>();
   for (const u of rebuild.unfixable) lines.set(u.lotId, `${name(u.lotId)} ${db.lotHistory(u.lotId).at(-1)?.reason ?? u.reason}`);
@@ -106,7 +105,7 @@ async function pass(db: HostDatabase, client: TeleserviceClient, progress: Progr
   const unreachable = upload.failed.find((f) => f.kind === 'unreachable');
   if (unreachable !== undefined) throw unreachable.error;
   const follow = await followAcknowledgements(db, client, options);
-  for (const a of follow.arls) progress.note(`ARL ${lotName(a.destination, a.lotNumber)}: ${a.status}${a.reason === undefined ? '' : ` ${a.reason} ${a.label ?? ''}`.trimEnd()}`);
+  for (const a of follow.arls) progress.note(`ARL ${lotLabel(a.destination, a.lotNumber)}: ${a.status}${a.reason === undefined ? '' : ` ${a.reason} ${a.label ?? ''}`.trimEnd()}`);
   for (const p of follow.pending) progress.note(`ARL of lot ${p.lotId} not available before ${new Date(p.availableAt).toISOString()}`);
   for (const p of follow.payments) progress.note(`return of lot ${p.lotId}: ${euros(p.paidCents)} paid, ${p.rejected.length} invoice(s) rejected`);
   return { upload, follow };
@@ -131,7 +130,7 @@ export async function runHostUpload(args: readonly string[], io: Io): Promise<nu
     const client = await connectTeleservice(spec.url, { signer: cps.signer, clock: { now: Date.now } });
     const first = await pass(db, client, progress, values['software-agreement'], io.signal);
     const rebuild: RebuildSummary = await rebuildRejectedLots(db, cps.signer, { clock: { now: Date.now }, utcOffsetMinutes: -new Date().getTimezoneOffset(), ...(io.signal === undefined ? {} : { signal: io.signal }) });
-    for (const r of rebuild.rebuilt) progress.note(`rebuilt lot ${lotName(r.destination, r.lotNumber)} from lot(s) ${r.from.join(', ')}: ${r.invoiceNumbers.length} FSE(s), signed with the CPS`);
+    for (const r of rebuild.rebuilt) progress.note(`rebuilt lot ${lotLabel(r.destination, r.lotNumber)} from lot(s) ${r.from.join(', ')}: ${r.invoiceNumbers.length} FSE(s), signed with the CPS`);
     for (const u of rebuild.unfixable) progress.note(`lot ${u.lotId} (${u.reason}) cannot be fixed by a new lot: ${u.why}`);
     const second = rebuild.rebuilt.length === 0 ? undefined : await pass(db, client, progress, values['software-agreement'], io.signal);
     progress.end();

@@ -10,7 +10,7 @@ export { planDay, VISITS_RANGE, type DayPlan, type KeyedIdentity, type PlannedVi
 export { DoctorRobot, KEY_MS, UnexpectedScreen, type TerminalFace, type VisitReading } from './robot.js';
 export { runTerminalRound, type TerminalRound, type TerminalRoundOptions } from './terminal-round.js';
 export { HOST_SOFTWARE_AGREEMENT, openPractice, type CpsAtPc, type Practice, type PracticeOptions } from './practice.js';
-export { collectReturns, lotLabel, sendLots, type Advance, type SendResult } from './send-lots.js';
+export { collectReturns, sendLots, type Advance, type SendResult } from './send-lots.js';
 export { hostFindings, lotsOf, type HostFindings } from './host-findings.js';
 export { lotFileName, lotStateWords, summaryText, totalsOf, type DayReport, type LotLine, type RightsCheck, type TimelineEntry, type VisitRecord } from './report.js';
 export { escapeHtml, initials, renderReportHtml } from './report-html.js';

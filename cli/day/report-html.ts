@@ -11,6 +11,7 @@
  */
 import { euros } from '../../terminal/index.js';
 import { lotStateWords, type DayReport, type LotLine } from './report.js';
+import { lotLabel } from '../format.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -48,7 +49,7 @@ const card = (label: string, value: string): string => `<div class="card">${esca
 function lotRows(lots: readonly LotLine[], origin: string): string[] {
   return lots.map((lot) =>
     row([
-      cell(`${lot.destination}-${String(lot.number).padStart(3, '0')}`),
+      cell(lotLabel(lot.destination, lot.number)),
       cell(origin),
       cell(lot.fses, true),
       cell(euros(lot.totalCents), true),

@@ -9,6 +9,7 @@
 import { euros } from '../../terminal/index.js';
 import type { LotState, TerminalIdentity } from '../../host-sdk/index.js';
 import type { VisitKind } from './scenario.js';
+import { lotLabel } from '../format.js';
 
 /** One visit as the day went. */
 export interface VisitRecord {
@@ -116,7 +117,7 @@ export interface DayReport {
 }
 
 /** The file name of a lot: `<destination>-<NNN>.lot`. */
-export const lotFileName = (destination: string, number: number): string => `${destination}-${String(number).padStart(3, '0')}.lot`;
+export const lotFileName = (destination: string, number: number): string => `${lotLabel(destination, number)}.lot`;
 
 /** Totals over the visits. */
 export function totalsOf(visits: readonly VisitRecord[]): DayReport['totals'] {
@@ -130,7 +131,7 @@ export function totalsOf(visits: readonly VisitRecord[]): DayReport['totals'] {
   };
 }
 
-const label = (lot: LotLine): string => `${lot.destination}-${String(lot.number).padStart(3, '0')}`;
+const label = (lot: LotLine): string => lotLabel(lot.destination, lot.number);
 const STATE_WORDS: Record<LotState, string> = {
   built: 'construit',
   signed: 'signe',

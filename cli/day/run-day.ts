@@ -45,6 +45,7 @@ import { totalsOf, type DayReport, type RightsCheck, type TimelineEntry } from '
 import { planDay, type PlannedVisit } from './scenario.js';
 import { collectReturns, sendLots } from './send-lots.js';
 import { runTerminalRound } from './terminal-round.js';
+import { lotLabel } from '../format.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const TARIFFS = fileURLToPath(new URL('test-vectors/tariffs/tariffs.json', ROOT));
@@ -263,7 +264,7 @@ function rightsCheckOf(visit: PlannedVisit, found: RightsLookup, at: string): Ri
 function returnsOf(practice: Practice, payments: readonly LotPayment[]): DayReport['returns'] {
   const label = (lotId: number): string => {
     const lot = practice.db.getLot(lotId);
-    return `${lot.destination ?? '???'}-${String(lot.lotNumber ?? 0).padStart(3, '0')}`;
+    return lotLabel(lot.destination, lot.lotNumber);
   };
   return {
     lots: payments.map((p) => ({ lot: label(p.lotId), paidInvoices: p.paidInvoices, paidCents: p.paidCents, rejected: p.rejected, warnings: p.warnings })),

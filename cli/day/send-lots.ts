@@ -13,6 +13,7 @@
 import { followAcknowledgements, rebuildRejectedLots, uploadLots, type FollowSummary, type LotArl, type LotPayment, type RebuiltLot } from '../../host-sdk/index.js';
 import type { CpsAtPc, Practice } from './practice.js';
 import { HOST_SOFTWARE_AGREEMENT } from './practice.js';
+import { lotLabel } from '../format.js';
 
 /** Most rebuild rounds in one evening. */
 const MAX_REBUILDS = 3;
@@ -31,7 +32,6 @@ export interface SendResult {
 export type Advance = (ms: number) => void;
 
 /** The lots' label `<destination>-<NNN>`. */
-export const lotLabel = (destination: string, lotNumber: number): string => `${destination}-${String(lotNumber).padStart(3, '0')}`;
 
 async function follow(practice: Practice, cps: CpsAtPc, now: () => number, advance: Advance): Promise<FollowSummary> {
   let summary = await followAcknowledgements(practice.db, cps.client, {});
@@ -81,7 +81,7 @@ export async function collectReturns(practice: Practice, cps: CpsAtPc, say: (tex
   const { payments } = await followAcknowledgements(practice.db, cps.client, {});
   for (const payment of payments) {
     const lot = practice.db.getLot(payment.lotId);
-    const label = lotLabel(lot.destination ?? '???', lot.lotNumber ?? 0);
+    const label = lotLabel(lot.destination, lot.lotNumber);
     const rejected = payment.rejected.map((r) => `FSE ${r.invoiceNumber} rejetee (${r.codes.join(', ')})`);
     say(`Retour lot ${label} : ${payment.paidInvoices} FSE payee(s), ${(payment.paidCents / 100).toFixed(2)} EUR${rejected.length > 0 ? `; ${rejected.join('; ')}` : ''}`);
   }
