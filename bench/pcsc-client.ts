@@ -1,30 +1,14 @@
 /**
- * A minimal PC/SC client over the `pcsclite` npm module, for the
- * benchmarks that measure cards through real pcscd + vpcd. (The project's
- * PC/SC driver arrives in drivers/ with issue 5; this is only a bench tool.)
- * `pcsclite` is an optionalDependency that needs libpcsclite-dev to build:
- * it is loaded lazily and its absence is reported by name.
+ * The card of the benchmarks that measure cards through real pcscd + vpcd,
+ * opened with the project's PC/SC transport (drivers/pcsc). It used to call
+ * `pcsclite` directly and closed a reader the moment pcsclite announced it:
+ * that is the close race of drivers/pcsc README "pcsclite close race", and
+ * it left `npm run bench` alive after its results were written. The driver
+ * closes pcsclite's threads safely; every card of a comparison goes through
+ * it, so the ratios compare the cards alone.
  */
 import { createRequire } from 'node:module';
-
-interface PcscReader {
-  name: string;
-  SCARD_SHARE_SHARED: number;
-  SCARD_STATE_PRESENT: number;
-  SCARD_LEAVE_CARD: number;
-  on(event: 'status', listener: (status: { state: number }) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  connect(options: { share_mode: number }, cb: (err: Error | null, protocol: number) => void): void;
-  disconnect(disposition: number, cb: (err: Error | null) => void): void;
-  transmit(data: Buffer, resLen: number, protocol: number, cb: (err: Error | null, data: Buffer) => void): void;
-  close(): void;
-}
-
-interface Pcsc {
-  on(event: 'reader', listener: (reader: PcscReader) => void): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  close(): void;
-}
+import { createPcscTransport, untilCardPresence } from '../drivers/index.js';
 
 /** A card connected through pcscd. */
 export interface PcscCard {
@@ -43,40 +27,20 @@ export function pcscliteMissing(): string | undefined {
 }
 
 /** Connect to the card in `readerName` once one is present (within `timeoutMs`). */
-export function connectCard(readerName: string, timeoutMs = 10_000): Promise<PcscCard> {
-  const pcsc = (createRequire(import.meta.url)('pcsclite') as () => Pcsc)();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      pcsc.close();
-      reject(new Error(`no card in "${readerName}" after ${timeoutMs} ms`));
-    }, timeoutMs);
-    pcsc.on('error', (e) => reject(e));
-    pcsc.on('reader', (reader) => {
-      if (reader.name !== readerName) return reader.close();
-      reader.on('error', () => undefined); // pcsclite hangs the process when a closed reader's error is not listened to (DOMAIN.md)
-      let connecting = false;
-      reader.on('status', (status) => {
-        if (connecting || (status.state & reader.SCARD_STATE_PRESENT) === 0) return;
-        connecting = true;
-        reader.connect({ share_mode: reader.SCARD_SHARE_SHARED }, (err, protocol) => {
-          if (err !== null) return reject(err);
-          clearTimeout(timer);
-          resolve({
-            transmit: (apdu) =>
-              new Promise((ok, fail) =>
-                reader.transmit(Buffer.from(apdu), 258, protocol, (e, data) => (e !== null ? fail(e) : ok(new Uint8Array(data)))),
-              ),
-            close: () =>
-              new Promise((done) =>
-                reader.disconnect(reader.SCARD_LEAVE_CARD, () => {
-                  reader.close();
-                  pcsc.close();
-                  done();
-                }),
-              ),
-          });
-        });
-      });
-    });
-  });
+export async function connectCard(readerName: string, timeoutMs = 10_000): Promise<PcscCard> {
+  const transport = createPcscTransport();
+  try {
+    await untilCardPresence(transport, readerName, true, timeoutMs);
+    const port = await transport.open(readerName, { share: 'shared', protocols: ['T=0', 'T=1'] });
+    return {
+      transmit: (apdu) => port.transmit(apdu),
+      close: async () => {
+        await port.close('leave');
+        await transport.close();
+      },
+    };
+  } catch (error) {
+    await transport.close();
+    throw error;
+  }
 }
