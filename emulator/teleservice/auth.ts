@@ -9,7 +9,7 @@
  * @module
  */
 import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
-import { x509 } from '../../protocol/index.js';
+import { x509, type ChallengeAnswer, type ChallengeRequest, type TokenAnswer, type TokenRequest } from '../../protocol/index.js';
 import { certificateRpps, checkCpsAuthentication, type TeleserviceTrust } from './certificate.js';
 import { TeleserviceError } from './errors.js';
 import type { TeleserviceStore, TokenRow } from './store.js';
@@ -43,21 +43,6 @@ export interface AuthDeps {
   readonly randomBytes?: (size: number) => Uint8Array;
 }
 
-/** `POST /v1/auth/challenge` answer. */
-export interface ChallengeAnswer {
-  readonly challengeId: string;
-  readonly challenge: string;
-  readonly expiresAt: string;
-}
-
-/** `POST /v1/auth/token` answer. */
-export interface TokenAnswer {
-  readonly token: string;
-  readonly tokenType: 'Bearer';
-  readonly expiresAt: string;
-  readonly professional: { readonly rpps: string; readonly name: string };
-}
-
 /** Base64 or base64url text to bytes (Node's decoder takes both alphabets; the schemas allow only those characters). */
 export function fromBase64(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, 'base64'));
@@ -77,8 +62,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** The teleservice's authentication: challenges, tokens, bearer checks. */
 export interface AuthService {
-  challenge(request: { readonly rpps?: string; readonly certificate?: string }): ChallengeAnswer;
-  token(request: { readonly challengeId: string; readonly signature: string; readonly certificate: string }): TokenAnswer;
+  challenge(request: ChallengeRequest): ChallengeAnswer;
+  token(request: TokenRequest): TokenAnswer;
   /** The token row behind an `Authorization` header; throws `missing-token`, `invalid-token` or `expired-token`. */
   bearer(authorization: string | undefined): TokenRow;
 }

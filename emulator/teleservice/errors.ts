@@ -8,6 +8,7 @@
  */
 
 /** Every machine code a teleservice answer can carry, with its HTTP status and meaning (the README's table). */
+import type { ErrorAnswer } from '../../protocol/index.js';
 export const TELESERVICE_ERRORS = {
   'bad-json': { status: 400, meaning: 'the body is not valid JSON' },
   'empty-body': { status: 400, meaning: 'the route needs a JSON body and none came' },
@@ -43,8 +44,8 @@ export const TELESERVICE_ERRORS = {
 /** A teleservice machine error code. */
 export type TeleserviceErrorCode = keyof typeof TELESERVICE_ERRORS;
 
-/** The body of every error answer. */
-export interface ErrorBody {
+/** The body of every error answer: protocol's {@link ErrorAnswer} with this server's codes. */
+export interface ErrorBody extends ErrorAnswer {
   readonly error: { readonly code: TeleserviceErrorCode; readonly message: string };
 }
 

@@ -17,7 +17,7 @@ export {
   type TeleserviceOptions,
   type TrustOptions,
 } from './teleservice.js';
-export { CHALLENGE_BYTES, DEFAULT_CHALLENGE_LIFETIME_MS, DEFAULT_LOCKOUT, DEFAULT_TOKEN_LIFETIME_MS, type ChallengeAnswer, type LockoutPolicy, type TokenAnswer } from './auth.js';
+export { CHALLENGE_BYTES, DEFAULT_CHALLENGE_LIFETIME_MS, DEFAULT_LOCKOUT, DEFAULT_TOKEN_LIFETIME_MS, type LockoutPolicy } from './auth.js';
 export { CLIENT_AUTH_USAGE, certificateRpps } from './certificate.js';
 export { revokedSerials, type CrlFailure, type CrlResult } from './crl.js';
 export { TELESERVICE_ERRORS, TeleserviceError, type ErrorBody, type TeleserviceErrorCode } from './errors.js';

@@ -10,7 +10,7 @@ import { randomBytes as nodeRandomBytes, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { LotUpload, RightsQuery } from '../../protocol/index.js';
+import type { ChallengeRequest, LotUpload, RightsQuery, TokenRequest } from '../../protocol/index.js';
 import { loadDoctors, loadPatients, PKI_DIR, type Doctor, type Patient } from '../personas/index.js';
 import { createAuthService, DEFAULT_CHALLENGE_LIFETIME_MS, DEFAULT_LOCKOUT, DEFAULT_TOKEN_LIFETIME_MS, type LockoutPolicy } from './auth.js';
 import type { TeleserviceTrust } from './certificate.js';
@@ -178,8 +178,8 @@ export async function createTeleservice(options: TeleserviceOptions = {}): Promi
     });
     const lotBodyLimit = positive(options.lotBodyLimit ?? DEFAULT_LOT_BODY_LIMIT, 'lotBodyLimit');
     const app = await buildApp({ bodyLimit, rateLimit, log });
-    app.post('/v1/auth/challenge', { schema: challengeSchema }, async (request) => auth.challenge(request.body as { rpps?: string; certificate?: string }));
-    app.post('/v1/auth/token', { schema: tokenSchema }, async (request) => auth.token(request.body as { challengeId: string; signature: string; certificate: string }));
+    app.post('/v1/auth/challenge', { schema: challengeSchema }, async (request) => auth.challenge(request.body as ChallengeRequest));
+    app.post('/v1/auth/token', { schema: tokenSchema }, async (request) => auth.token(request.body as TokenRequest));
     app.post('/v1/rights', { schema: rightsSchema }, async (request) => {
       auth.bearer(request.headers.authorization);
       return rights.lookup(request.body as RightsQuery, today(now()));

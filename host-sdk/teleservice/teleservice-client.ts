@@ -7,6 +7,7 @@
  * ({@link TeleserviceClientError}).
  * @module
  */
+import type { ChallengeAnswer, ChallengeRequest, ErrorAnswer, TokenAnswer, TokenProfessional, TokenRequest } from '../../protocol/index.js';
 import type { HostClock } from '../database/host-database.js';
 import { isSignerError, type HostCpsSigner } from '../signing/host-signer.js';
 import { createRetrier, type Retrier, type RetryPolicy } from './retry.js';
@@ -28,11 +29,8 @@ export interface TeleserviceClientOptions {
   readonly renewBeforeMs?: number;
 }
 
-/** The professional the token was given to. */
-export interface Professional {
-  readonly rpps: string;
-  readonly name: string;
-}
+/** The professional the token was given to (protocol's `TokenProfessional`). */
+export type Professional = TokenProfessional;
 
 /** An authenticated session (the token stays inside the client). */
 export interface TeleserviceSession {
@@ -130,7 +128,8 @@ export async function connectTeleservice(baseUrl: string, options: TeleserviceCl
       throw new TeleserviceClientError('http', `${method} ${path}: HTTP ${response.status} without a JSON body`, { status: response.status, cause });
     }
     if (response.ok) return json as T;
-    const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    // Read defensively: a proxy or another server may answer anything, not our ErrorAnswer.
+    const error = (json as Partial<Record<keyof ErrorAnswer, { code?: unknown; message?: unknown }>> | null)?.error;
     const serverCode = typeof error?.code === 'string' ? error.code : undefined;
     const message = typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`;
     const wait = retryAfter(response.headers.get('retry-after'), options.clock.now());
@@ -143,17 +142,17 @@ export async function connectTeleservice(baseUrl: string, options: TeleserviceCl
   async function login(signal?: AbortSignal): Promise<TeleserviceSession & { readonly token: string }> {
     let certificate: Uint8Array;
     let signature: Uint8Array;
-    let challenge: { challengeId: string; challenge: string };
+    let challenge: ChallengeAnswer;
     try {
       certificate = await options.signer.authenticationCertificate(signal);
-      challenge = await send('POST', '/v1/auth/challenge', { certificate: base64url(certificate) }, undefined, signal);
+      challenge = await send<ChallengeAnswer>('POST', '/v1/auth/challenge', { certificate: base64url(certificate) } satisfies ChallengeRequest, undefined, signal);
       signature = await options.signer.authenticate(fromBase64(challenge.challenge), signal);
     } catch (error) {
       if (isSignerError(error)) throw new TeleserviceClientError(error.canceled ? 'canceled' : 'signer-failed', `authentication: ${error.message}`, { cause: error });
       throw error;
     }
-    const answer = await send<{ token: string; expiresAt: string; professional: Professional }>(
-      'POST', '/v1/auth/token', { challengeId: challenge.challengeId, signature: base64url(signature), certificate: base64url(certificate) }, undefined, signal,
+    const answer = await send<TokenAnswer>(
+      'POST', '/v1/auth/token', { challengeId: challenge.challengeId, signature: base64url(signature), certificate: base64url(certificate) } satisfies TokenRequest, undefined, signal,
     );
     const expiresAt = Date.parse(answer.expiresAt);
     if (typeof answer.token !== 'string' || Number.isNaN(expiresAt)) throw new TeleserviceClientError('http', 'authentication: the token answer is not the documented one');
