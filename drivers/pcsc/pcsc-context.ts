@@ -144,7 +144,7 @@ export class PcscContext {
     if (entry === undefined) return call;
     entry.busy++;
     const idle = () => {
-      if (--entry.busy === 0) for (const wake of [...entry.idleWaiters]) wake();
+      if (--entry.busy === 0 && entry.idleWaiters.size > 0) for (const wake of [...entry.idleWaiters]) wake();
     };
     call.then(idle, idle);
     return call;
