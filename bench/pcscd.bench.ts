@@ -42,6 +42,8 @@ function pcscCase(name: string, command: () => [string, string[]], skipExtra: ()
     unit: 'ops/s',
     opsPerCall: ROUNDS * SCRIPT.length,
     skip: () => missing(skipExtra()),
+    // The ratios compare these cards warm (bench/run.ts `timing`).
+    timing: { warmupMs: 1500, timeMs: 3000 },
     async setup() {
       unlock = await lockVpcdReaders();
       await ensurePcscd();
