@@ -12,19 +12,9 @@ import type { LotTransition } from '../lots/lot-state.js';
 import { applyLotState } from './lot-state-store.js';
 
 /** A lot the teleservice received, as recorded. */
-export interface UploadRecord {
-  readonly lotId: number;
-  readonly receiptId: string;
-  /** The receipt JSON as the server sent it. */
-  readonly receipt: unknown;
-  readonly partner: string;
-  readonly destination: string;
-  readonly lotNumber: number;
-  /** Server time of the reception, ms since 1970. */
-  readonly receivedAt: number;
+export interface UploadRecord extends NewUpload {
   /** Host time the receipt was recorded. */
   readonly sentAt: number;
-  readonly attempts: number;
   readonly arl?: RecordedArl;
 }
 
@@ -42,10 +32,12 @@ export interface RecordedArl {
 export interface NewUpload {
   readonly lotId: number;
   readonly receiptId: string;
+  /** The receipt JSON as the server sent it. */
   readonly receipt: unknown;
   readonly partner: string;
   readonly destination: string;
   readonly lotNumber: number;
+  /** Server time of the reception, ms since 1970. */
   readonly receivedAt: number;
   readonly attempts: number;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { fail, ok, type Codec, type ParseResult } from '../result.js';
-import { ACT_LINE, B2_RECORD_LENGTH, FILE_HEADER, FILE_TRAILER, INVOICE_HEADER, INVOICE_TOTALS, LOT_HEADER, LOT_TRAILER } from './b2-layout.js';
+import { ACT_LINE, B2_RECORD_LENGTH, FILE_ADDRESS, FILE_HEADER, FILE_TRAILER, INVOICE_HEADER, INVOICE_TOTALS, LOT_HEADER, LOT_TRAILER } from './b2-layout.js';
 import { certificationTop, MAX_B2_INVOICES, MAX_B2_LINES, MAX_B2_LOTS, type B2File, type B2InsuranceNature, type B2Invoice, type B2Line, type B2Lot, type B2Marking } from './b2-types.js';
 import { writeB2File } from './b2-writer.js';
 import { checkFiller, firstNonPrintable, RecordCursor, RecordStop, stop, type B2Reason } from './fixed-width.js';
@@ -192,7 +192,8 @@ function readFile(r: B2Reader): B2File {
     norm: r.required(H.norm),
     message: r.text(H.message),
   };
-  const headerRaw = [H.emitterType, H.emitter, H.recipientType, H.recipient, H.application, H.fileId].map((c) => r.raw(c));
+  const address = Object.values(FILE_ADDRESS);
+  const headerRaw = address.map((c) => r.raw(c));
   const lots: B2Lot[] = [];
   for (;;) {
     const type = r.next('1 or 999');
@@ -202,7 +203,7 @@ function readFile(r: B2Reader): B2File {
   }
   const T = FILE_TRAILER;
   checkFiller(r, T.filler);
-  [T.emitterType, T.emitter, T.recipientType, T.recipient, T.application, T.fileId].forEach((c, i) => {
+  address.forEach((c, i) => {
     if (r.raw(c) !== headerRaw[i]) r.fail('inconsistent', `${c.name} differs from the file header`, c);
   });
   if (r.uint(T.recordCount) !== r.index + 1) r.fail('inconsistent', `record count is not ${r.index + 1}`, T.recordCount);

@@ -14,15 +14,20 @@ function layout<T extends Record<string, Column>>(fields: T): T & { readonly fil
   return { ...fields, filler: fillerOf(B2_RECORD_LENGTH, Object.values(fields)) };
 }
 
-/** Record 000, file header. */
-export const FILE_HEADER = layout({
-  type: col('type', 1, 3),
+/** The file's address: the same columns in record 000 and record 999, which must repeat them. */
+export const FILE_ADDRESS = {
   emitterType: col('emitterType', 4, 2),
   emitter: col('emitter', 6, 14),
   recipientType: col('recipientType', 26, 2),
   recipient: col('recipient', 28, 14),
   application: col('application', 48, 2),
   fileId: col('fileId', 50, 6),
+} as const;
+
+/** Record 000, file header. */
+export const FILE_HEADER = layout({
+  type: col('type', 1, 3),
+  ...FILE_ADDRESS,
   createdOn: col('createdOn', 56, 6),
   norm: col('norm', 62, 4),
   normVersion: col('normVersion', 66, 2),
@@ -123,12 +128,7 @@ export const LOT_TRAILER = layout({
 /** Record 999, end of file. */
 export const FILE_TRAILER = layout({
   type: col('type', 1, 3),
-  emitterType: col('emitterType', 4, 2),
-  emitter: col('emitter', 6, 14),
-  recipientType: col('recipientType', 26, 2),
-  recipient: col('recipient', 28, 14),
-  application: col('application', 48, 2),
-  fileId: col('fileId', 50, 6),
+  ...FILE_ADDRESS,
   recordCount: col('recordCount', 56, 8),
   lotCount: col('lotCount', 83, 3),
 });

@@ -4,7 +4,7 @@
  * out. The parser checks the result (`encodeB2File`).
  * @module
  */
-import { ACT_LINE, B2_RECORD_LENGTH, FILE_HEADER, FILE_TRAILER, INVOICE_HEADER, INVOICE_TOTALS, LOT_HEADER, LOT_TRAILER } from './b2-layout.js';
+import { ACT_LINE, B2_RECORD_LENGTH, FILE_ADDRESS, FILE_HEADER, FILE_TRAILER, INVOICE_HEADER, INVOICE_TOTALS, LOT_HEADER, LOT_TRAILER } from './b2-layout.js';
 import { certificationTop, type B2File, type B2Invoice, type B2Lot } from './b2-types.js';
 import { RecordWriter } from './fixed-width.js';
 
@@ -23,16 +23,18 @@ export function writeB2File(file: B2File): Uint8Array {
   const total = recordCount(file);
   const w = new RecordWriter(new Uint8Array(total * B2_RECORD_LENGTH));
   const H = FILE_HEADER;
-  const head = (c: { emitterType: typeof H.emitterType; emitter: typeof H.emitter; recipientType: typeof H.recipientType; recipient: typeof H.recipient; application: typeof H.application; fileId: typeof H.fileId }) => {
-    w.text(c.emitterType, file.emitterType);
-    w.exact(c.emitter, file.emitter);
-    w.text(c.recipientType, file.recipientType);
-    w.text(c.recipient, file.recipient);
-    w.text(c.application, file.application);
-    w.text(c.fileId, file.fileId);
+  // Records 000 and 999 carry the same address columns (FILE_ADDRESS).
+  const address = () => {
+    const A = FILE_ADDRESS;
+    w.text(A.emitterType, file.emitterType);
+    w.exact(A.emitter, file.emitter);
+    w.text(A.recipientType, file.recipientType);
+    w.text(A.recipient, file.recipient);
+    w.text(A.application, file.application);
+    w.text(A.fileId, file.fileId);
   };
   w.text(H.type, '000');
-  head(H);
+  address();
   w.exact(H.createdOn, file.createdOn);
   w.text(H.norm, file.norm);
   w.text(H.normVersion, 'B2');
@@ -42,7 +44,7 @@ export function writeB2File(file: B2File): Uint8Array {
   w.base += B2_RECORD_LENGTH;
   const T = FILE_TRAILER;
   w.text(T.type, '999');
-  head(T);
+  address();
   w.uint(T.recordCount, total);
   w.uint(T.lotCount, file.lots.length);
   return w.out;
