@@ -17,7 +17,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface Closed {
   readonly what: string;
   readonly at: number;
+  /** Called while a stand-in reader was inside a callback (pcsclite holds that reader's mutex then). */
+  readonly insideCallback: boolean;
 }
+
+/** How many stand-in callbacks are running, microtask drains included (as node::MakeCallback drains them). */
+let callbackDepth = 0;
 
 class StandInReader extends EventEmitter {
   readonly SCARD_SHARE_SHARED = 2;
@@ -53,7 +58,17 @@ class StandInReader extends EventEmitter {
     this.pending = () => callback(undefined, Buffer.from([0x90, 0x00]));
   }
   close(): void {
-    this.closed.push({ what: this.name, at: performance.now() });
+    this.closed.push({ what: this.name, at: performance.now(), insideCallback: callbackDepth > 0 });
+  }
+  /** Emit `event` the way pcsclite's '_end' reaches JS: inside the callback, microtasks queued meanwhile run before it returns. */
+  async callback(event: string, ...args: unknown[]): Promise<void> {
+    callbackDepth++;
+    try {
+      this.emit(event, ...args);
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    } finally {
+      callbackDepth--;
+    }
   }
 }
 
@@ -74,7 +89,7 @@ function standIn() {
         report = callback;
       },
       close() {
-        closed.push({ what: 'context', at: performance.now() });
+        closed.push({ what: 'context', at: performance.now(), insideCallback: callbackDepth > 0 });
       },
     });
     process.nextTick(() =>
@@ -166,4 +181,17 @@ test('a reader with a transmit in flight is closed once the call ended, parked a
   const r = pcsc.closed.find((c) => c.what === 'R');
   t.truthy(r, 'closed once the call ended');
   t.true(r!.at - ended >= PARK_MS - 1, `closed ${r!.at - ended} ms after its last report`);
+});
+
+test('no native close() runs inside a pcsclite callback, even when pcscd going away closes parked readers at once', async (t) => {
+  const { pcsc, transport } = await settledTransport();
+  pcsc.list(['R', 'S']);
+  pcsc.readers.get('S')!.report(0);
+  await sleep(PARK_MS * 2); // both parked: their closes are due at once
+  const gone = new Error('SCardGetStatusChange error: Service not available. (0x8010001D)');
+  await pcsc.readers.get('R')!.callback('error', gone); // the context fails from inside R's callback
+  await transport.close();
+  await sleep(PARK_MS * 2);
+  t.deepEqual(pcsc.closed.map((c) => c.what).sort(), ['R', 'S', 'context']);
+  t.deepEqual(pcsc.closed.filter((c) => c.insideCallback), [], 'each closed from a macrotask of its own');
 });

@@ -242,16 +242,21 @@ export class PcscContext {
   }
 }
 
-/** Resolves once a thread whose last report time `last` gives has been silent for {@link PARK_MS}, or never reported for {@link FIRST_REPORT_CAP_MS}. */
+/** Resolves, in a macrotask of its own, once a thread whose last report time `last` gives has been silent for {@link PARK_MS}, or never reported for {@link FIRST_REPORT_CAP_MS}. */
 async function parked(last: () => number | undefined): Promise<void> {
   const since = performance.now();
   for (;;) {
     const at = last();
     const now = performance.now();
     const wait = at === undefined ? since + FIRST_REPORT_CAP_MS - now : at + PARK_MS - now;
-    if (wait <= 0) return;
+    if (wait <= 0) break;
     await new Promise((resolve) => setTimeout(resolve, Math.min(wait, at === undefined ? 10 : wait)));
   }
+  // Always from a macrotask of its own: a pcsclite reader holds its mutex while it calls us back
+  // (src/cardreader.cpp HandleReaderStatusChange), and node drains microtasks inside that callback
+  // ('_end' goes through MakeCallback). A close() run there locks the same mutex again and the
+  // process hangs for good (seen under a pcscd restart).
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** True when the reader's last status shows a card (SCARD_STATE_PRESENT). */
